@@ -1,0 +1,4 @@
+import { main } from './index';
+
+// The bundle's entry: run the command and exit with its code (servers exit on a signal).
+main(process.argv.slice(2)).then((code) => process.exit(code));

@@ -1,0 +1,246 @@
+import type { Catalog } from '../query/compile';
+import { compileQueryText, compileTimeRange, createCatalog, fieldExpression } from '../query/compile';
+import { QueryError } from '../../shared/query/error';
+import { LEVELS, levelFromCode } from '../../shared/levels';
+import type { Facet, Histogram, LogRecord, LogRow, Params, QueryErrorInfo, Result } from '../../shared/protocol';
+import type { Row, Store } from '../store/store';
+
+/** A query the user got wrong: carries the place in the text. */
+export class QueryTextError extends Error {
+  constructor(readonly info: QueryErrorInfo) {
+    super(info.message);
+    this.name = 'QueryTextError';
+  }
+}
+
+// Columns of a result row. ts goes out as fractional ms so microseconds survive the trip.
+const ROW_COLUMNS = `id::DOUBLE AS id, epoch_us(ts) / 1000.0 AS ts, level::INTEGER AS level, source, host, app,
+  message, format, line::DOUBLE AS line, parse_error`;
+
+export function toRow(r: Row): LogRow {
+  return {
+    id: Number(r.id),
+    ts: Number(r.ts),
+    level: levelFromCode(Number(r.level)),
+    source: String(r.source),
+    host: r.host === null ? null : String(r.host),
+    app: r.app === null ? null : String(r.app),
+    message: String(r.message),
+    format: String(r.format),
+    line: Number(r.line),
+    parseError: r.parse_error === null ? null : String(r.parse_error),
+  };
+}
+
+interface Where {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * The read side of the store: every view's query. User text only ever arrives here as a
+ * parsed query compiled to SQL with bound parameters.
+ */
+export class Explorer {
+  private catalog: Catalog | null = null;
+
+  constructor(private readonly store: Store) {}
+
+  /** Forget the field catalogue (new JSON field names were stored). */
+  invalidateFields(): void {
+    this.catalog = null;
+  }
+
+  async fieldCatalog(): Promise<Catalog> {
+    if (!this.catalog) {
+      const names = await this.store.read('SELECT name, type FROM field_names ORDER BY name');
+      this.catalog = createCatalog(names.map((n) => ({ name: String(n.name), type: String(n.type) })));
+    }
+    return this.catalog;
+  }
+
+  /** Parse, check and compile query + time range into one WHERE clause. */
+  async where(query: string, from: number | null, to: number | null): Promise<Where> {
+    const catalog = await this.fieldCatalog();
+    let compiled;
+    try {
+      compiled = compileQueryText(query, catalog);
+    } catch (err) {
+      if (err instanceof QueryError) throw new QueryTextError(err.info);
+      throw err;
+    }
+    const range = compileTimeRange(from, to);
+    return { sql: `(${range.sql}) AND (${compiled.sql})`, params: [...range.params, ...compiled.params] };
+  }
+
+  async checkQuery(query: string): Promise<QueryErrorInfo | null> {
+    try {
+      await this.where(query, null, null);
+      return null;
+    } catch (err) {
+      if (err instanceof QueryTextError) return err.info;
+      throw err;
+    }
+  }
+
+  async search(p: Params<'search'>): Promise<Result<'search'>> {
+    const started = performance.now();
+    const w = await this.where(p.query, p.from, p.to);
+    let sql = `SELECT ${ROW_COLUMNS} FROM logs WHERE ${w.sql}`;
+    const params = [...w.params];
+    if (p.cursor) {
+      const us = Math.round(p.cursor.ts * 1000);
+      sql += ` AND (ts < make_timestamp(?::BIGINT) OR (ts = make_timestamp(?::BIGINT) AND id < ?))`;
+      params.push(us, us, p.cursor.id);
+    }
+    sql += ` ORDER BY ts DESC, id DESC LIMIT ?`;
+    params.push(p.limit);
+    const [rows, total] = await Promise.all([
+      this.store.read(sql, params),
+      p.count ? this.store.read(`SELECT count(*)::DOUBLE AS n FROM logs WHERE ${w.sql}`, w.params) : Promise.resolve(null),
+    ]);
+    const out = rows.map(toRow);
+    const last = out[out.length - 1];
+    return {
+      rows: out,
+      total: total ? Number(total[0]!.n) : null,
+      nextCursor: out.length === p.limit && last ? { ts: last.ts, id: last.id } : null,
+      tookMs: performance.now() - started,
+    };
+  }
+
+  async histogram(p: Params<'histogram'>): Promise<Histogram> {
+    const started = performance.now();
+    const w = await this.where(p.query, p.from, p.to);
+    let from = p.from;
+    let to = p.to;
+    if (from === null || to === null) {
+      // The range of what is stored; sources keeps it, so no scan of logs is needed.
+      const [b] = await this.store.read(
+        `SELECT epoch_ms(min(first_ts))::DOUBLE AS lo, epoch_ms(max(last_ts))::DOUBLE AS hi FROM sources`,
+      );
+      from ??= b?.lo === null || b?.lo === undefined ? Date.now() - 3_600_000 : Number(b.lo);
+      to ??= b?.hi === null || b?.hi === undefined ? Date.now() : Number(b.hi) + 1;
+    }
+    if (to <= from) to = from + 1000;
+    const bucketMs = niceBucket((to - from) / p.buckets);
+    const start = Math.floor(from / bucketMs) * bucketMs;
+    const n = Math.max(1, Math.ceil((to - start) / bucketMs));
+    const rows = await this.store.read(
+      `SELECT ((epoch_ms(ts) - ?::BIGINT) // ?::BIGINT)::INTEGER AS b, level::INTEGER AS level, count(*)::INTEGER AS c
+       FROM logs WHERE ${w.sql} GROUP BY ALL`,
+      [start, bucketMs, ...w.params],
+    );
+    const series = [...LEVELS, null].map((level) => ({ level, counts: new Array<number>(n).fill(0) }));
+    let total = 0;
+    for (const r of rows) {
+      const b = Number(r.b);
+      if (b < 0 || b >= n) continue;
+      const lv = Number(r.level);
+      const s = series[lv >= 1 && lv <= LEVELS.length ? lv - 1 : LEVELS.length]!;
+      s.counts[b]! += Number(r.c);
+      total += Number(r.c);
+    }
+    return { start, bucketMs, series: series.filter((s) => s.counts.some((c) => c > 0)), total, tookMs: performance.now() - started };
+  }
+
+  async facets(p: Params<'facets'>): Promise<Result<'facets'>> {
+    const started = performance.now();
+    const w = await this.where(p.query, p.from, p.to);
+    const catalog = await this.fieldCatalog();
+    const facets = await Promise.all(
+      p.fields.map(async (name): Promise<Facet> => {
+        const info = catalog.resolve(name);
+        if (!info) throw new QueryTextError({ message: `unknown field "${name}"`, start: 0, end: 0 });
+        const { sql: expr, params: exprParams } = fieldExpression(info);
+        const rows = await this.store.read(
+          `WITH v AS (SELECT ${expr} AS value, count(*)::DOUBLE AS c FROM logs WHERE ${w.sql} GROUP BY 1)
+           SELECT value::VARCHAR AS value, c, (SELECT count(*) FROM v)::DOUBLE AS distinct_n FROM v ORDER BY c DESC, value LIMIT ?`,
+          [...exprParams, ...w.params, p.limit],
+        );
+        const values = rows.map((r) => ({
+          value: r.value === null ? null : name === 'level' ? levelFromCode(Number(r.value)) : String(r.value),
+          count: Number(r.c),
+        }));
+        const distinct = rows.length ? Number(rows[0]!.distinct_n) : 0;
+        return { field: name, values, others: Math.max(0, distinct - values.length) };
+      }),
+    );
+    return { facets, tookMs: performance.now() - started };
+  }
+
+  async fields(): Promise<Result<'fields'>> {
+    const catalog = await this.fieldCatalog();
+    return { fields: catalog.list().map((f: { name: string; type: string }) => ({ name: f.name, type: f.type })) };
+  }
+
+  async record(id: number): Promise<LogRecord | null> {
+    const rows = await this.store.read(
+      `SELECT ${ROW_COLUMNS}, epoch_us(ingest_ts) / 1000.0 AS ingest_ts, status, method, path, client, bytes::DOUBLE AS bytes,
+         duration_ms, fields::VARCHAR AS fields FROM logs WHERE id = ?`,
+      [id],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    const fields: Record<string, unknown> = r.fields ? JSON.parse(String(r.fields)) : {};
+    for (const k of ['status', 'method', 'path', 'client', 'bytes', 'duration_ms']) {
+      if (r[k] !== null && r[k] !== undefined) fields[k] = typeof r[k] === 'string' ? r[k] : Number(r[k]);
+    }
+    return { ...toRow(r), ingestTs: Number(r.ingest_ts), fields };
+  }
+
+  /** The records around one in its source, in source order. */
+  async context(id: number, before: number, after: number): Promise<LogRow[]> {
+    const [self] = await this.store.read(`SELECT source, line::DOUBLE AS line FROM logs WHERE id = ?`, [id]);
+    if (!self) return [];
+    // File sources are ordered by line; live sources (line 0) by arrival.
+    const key = Number(self.line) > 0 ? 'line' : 'id';
+    const pivot = key === 'line' ? Number(self.line) : id;
+    const [lo, hi] = await Promise.all([
+      this.store.read(
+        `SELECT ${ROW_COLUMNS} FROM logs WHERE source = ? AND ${key} < ? ORDER BY ${key} DESC, id DESC LIMIT ?`,
+        [self.source, pivot, before],
+      ),
+      this.store.read(
+        `SELECT ${ROW_COLUMNS} FROM logs WHERE source = ? AND ${key} >= ? ORDER BY ${key}, id LIMIT ?`,
+        [self.source, pivot, after + 1],
+      ),
+    ]);
+    return [...lo.reverse(), ...hi].map(toRow);
+  }
+
+  async sources(): Promise<Result<'sources'>> {
+    const rows = await this.store.read(
+      `SELECT name, kind, format, records::DOUBLE AS records, unparsed::DOUBLE AS unparsed,
+         epoch_ms(first_ts)::DOUBLE AS first_ts, epoch_ms(last_ts)::DOUBLE AS last_ts FROM sources ORDER BY name`,
+    );
+    return {
+      sources: rows.map((r) => ({
+        name: String(r.name),
+        kind: String(r.kind) as Result<'sources'>['sources'][number]['kind'],
+        format: r.format === null ? null : String(r.format),
+        records: Number(r.records),
+        unparsed: Number(r.unparsed),
+        firstTs: r.first_ts === null ? null : Number(r.first_ts),
+        lastTs: r.last_ts === null ? null : Number(r.last_ts),
+      })),
+    };
+  }
+
+  async count(): Promise<number> {
+    const [r] = await this.store.read('SELECT coalesce(sum(records), 0)::DOUBLE AS n FROM sources');
+    return Number(r!.n);
+  }
+}
+
+const NICE_STEPS = [
+  1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000,
+  900_000, 1_800_000, 3_600_000, 7_200_000, 10_800_000, 21_600_000, 43_200_000, 86_400_000, 172_800_000, 604_800_000,
+];
+
+/** The smallest round bucket width (1 s, 5 min, 1 h, 1 d…) at least as wide as `ms`. */
+export function niceBucket(ms: number): number {
+  for (const s of NICE_STEPS) if (s >= ms) return s;
+  const week = 604_800_000;
+  return Math.ceil(ms / week) * week;
+}

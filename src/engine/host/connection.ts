@@ -1,0 +1,35 @@
+import { eventNames, RequestSchema, type EventMsg, type ResponseMsg } from '../../shared/protocol';
+import { CallError, type Engine } from '../engine';
+
+/**
+ * Serves the protocol on one pipe (a MessagePort or a WebSocket): validates each request
+ * on arrival, answers it, and forwards every engine event. Returns a function that stops
+ * the forwarding when the pipe closes.
+ */
+export function serveConnection(engine: Engine, send: (msg: ResponseMsg | EventMsg) => void): {
+  receive: (raw: unknown) => void;
+  close: () => void;
+} {
+  const unsubscribe = eventNames.map((event) => engine.on(event, (data) => send({ t: 'evt', event, data })));
+  return {
+    receive(raw) {
+      const req = RequestSchema.safeParse(raw);
+      if (!req.success) {
+        const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : -1;
+        send({ t: 'res', id, ok: false, error: { code: 'bad_request', message: `malformed request: ${req.error.issues[0]?.message ?? 'invalid'}` } });
+        return;
+      }
+      const { id, method, params } = req.data;
+      engine.call(method, params).then(
+        (result) => send({ t: 'res', id, ok: true, result }),
+        (err) => {
+          const info = err instanceof CallError ? err.info : { code: 'internal' as const, message: String((err as Error).message) };
+          send({ t: 'res', id, ok: false, error: info });
+        },
+      );
+    },
+    close() {
+      unsubscribe.forEach((u) => u());
+    },
+  };
+}

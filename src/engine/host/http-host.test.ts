@@ -1,0 +1,118 @@
+import { request } from 'node:http';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { Engine } from '../engine';
+import { nginxLines, tempDir } from '../testing/fixtures';
+import { startHttpHost, type RunningHost } from './http-host';
+
+let engine: Engine;
+let host: RunningHost;
+const ui = tempDir();
+
+beforeAll(async () => {
+  writeFileSync(join(ui, 'index.html'), '<!doctype html><title>LogScope</title>');
+  mkdirSync(join(ui, 'assets'));
+  writeFileSync(join(ui, 'assets', 'app.js'), 'console.log(1)');
+  engine = await Engine.open({ dataDir: tempDir(), defaultZone: 'UTC' });
+  host = await startHttpHost(engine, { uiDir: ui });
+});
+afterAll(async () => {
+  await host.close();
+  await engine.close();
+});
+
+function http(path: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
+  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port: host.port, path, method: opts.method ?? 'GET', headers: { host: `127.0.0.1:${host.port}`, ...opts.headers } },
+      (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
+
+function ws(query: string, headers: Record<string, string> = {}) {
+  return new Promise<{ ok: boolean; status?: number; socket?: WebSocket }>((resolve) => {
+    const s = new WebSocket(`ws://127.0.0.1:${host.port}/ws${query}`, { headers });
+    s.once('open', () => resolve({ ok: true, socket: s }));
+    s.once('unexpected-response', (_req, res) => resolve({ ok: false, status: res.statusCode }));
+    s.once('error', () => resolve({ ok: false }));
+  });
+}
+
+describe('headless host', () => {
+  it('listens on 127.0.0.1 and prints a URL that carries the session token', () => {
+    expect(host.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${host.port}/\\?token=[\\w-]{20,}$`));
+  });
+
+  it('serves the UI with a strict CSP, and nothing outside its folder', async () => {
+    const index = await http('/');
+    expect(index.status).toBe(200);
+    expect(String(index.headers['content-security-policy'])).toMatch(/script-src 'self'/);
+    expect(String(index.headers['content-security-policy'])).not.toMatch(/unsafe-eval/);
+    expect((await http('/assets/app.js')).status).toBe(200);
+    expect((await http('/../../etc/passwd')).status).toBe(404);
+    expect((await http('/%2e%2e/%2e%2e/etc/passwd')).status).toBe(404);
+  });
+
+  it('refuses a Host header that is not this server (DNS rebinding)', async () => {
+    expect((await http('/', { headers: { host: `evil.example:${host.port}` } })).status).toBe(403);
+    expect((await ws(`?token=${host.token}`, { host: `evil.example:${host.port}` })).status).toBe(403);
+  });
+
+  it('needs the token for the protocol, and a browser must come from this origin', async () => {
+    expect((await ws('')).status).toBe(401);
+    expect((await ws('?token=wrong')).status).toBe(401);
+    expect((await ws(`?token=${host.token}`, { origin: 'http://evil.example' })).status).toBe(403);
+    const good = await ws(`?token=${host.token}`, { origin: `http://127.0.0.1:${host.port}` });
+    expect(good.ok).toBe(true);
+    good.socket!.close();
+  });
+
+  it('answers protocol calls over the WebSocket and says what is wrong with a bad one', async () => {
+    const { socket } = await ws(`?token=${host.token}`);
+    const replies: unknown[] = [];
+    socket!.on('message', (d) => replies.push(JSON.parse(String(d))));
+    socket!.send(JSON.stringify({ t: 'req', id: 1, method: 'health', params: {} }));
+    socket!.send(JSON.stringify({ t: 'req', id: 2, method: 'dropTables', params: {} }));
+    socket!.send('not json');
+    socket!.send(JSON.stringify({ t: 'req', id: 3, method: 'search', params: { limit: -1 } }));
+    await expect.poll(() => replies.length).toBe(4);
+    const byId = Object.fromEntries(replies.map((r) => [(r as { id: number }).id, r]));
+    expect(byId[1]).toMatchObject({ ok: true, result: { mode: 'headless' } });
+    expect(byId[2]).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(byId[-1]).toMatchObject({ ok: false, error: { message: 'message is not JSON' } });
+    expect(byId[3]).toMatchObject({ ok: false, error: { code: 'bad_request', message: expect.stringMatching(/limit/) } });
+    socket!.close();
+  });
+
+  it('takes uploads only with the token and imports them', async () => {
+    const body = nginxLines(7).join('\n');
+    const noToken = await http('/api/upload', { method: 'POST', headers: { 'x-filename': 'a.log' }, body });
+    expect(noToken.status).toBe(401);
+    const crossSite = await http('/api/upload', {
+      method: 'POST',
+      headers: { 'x-filename': 'a.log', authorization: `Bearer ${host.token}`, origin: 'http://evil.example' },
+      body,
+    });
+    expect(crossSite.status).toBe(403);
+    const ok = await http('/api/upload', {
+      method: 'POST',
+      headers: { 'x-filename': encodeURIComponent('../../web access.log'), authorization: `Bearer ${host.token}` },
+      body,
+    });
+    expect(ok.status).toBe(202);
+    const { importId } = JSON.parse(ok.body);
+    const done = await engine.importer.wait(importId);
+    expect(done.files[0]).toMatchObject({ records: 7, error: null });
+    const sources = await engine.call('sources', {});
+    expect(sources.sources.map((s) => s.name)).toContain('web access.log');
+  });
+});

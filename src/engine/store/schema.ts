@@ -1,0 +1,75 @@
+/**
+ * The database layout, as numbered migrations. A database file records the version it
+ * is at in `meta`; opening it applies what is missing, in order, in one transaction each.
+ * README.md documents the resulting tables for people who open the file with the DuckDB CLI.
+ */
+
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+/**
+ * Fields that are queried often live in their own typed columns (a count by status over
+ * six million rows is a column scan, not six million JSON parses); the rest of a record's
+ * fields go to `fields` as JSON. Formats name their fields with these canonical names.
+ */
+export const PROMOTED_FIELDS = {
+  status: { column: 'status', type: 'number', sqlType: 'USMALLINT' },
+  method: { column: 'method', type: 'text', sqlType: 'VARCHAR' },
+  path: { column: 'path', type: 'text', sqlType: 'VARCHAR' },
+  client: { column: 'client', type: 'text', sqlType: 'VARCHAR' },
+  bytes: { column: 'bytes', type: 'number', sqlType: 'BIGINT' },
+  duration_ms: { column: 'duration_ms', type: 'number', sqlType: 'DOUBLE' },
+} as const;
+export type PromotedField = keyof typeof PROMOTED_FIELDS;
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    description: 'logs, sources and field names',
+    sql: `
+      CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+
+      -- One row per log record.
+      CREATE TABLE logs (
+        id          BIGINT    NOT NULL,  -- increasing in the order records were stored
+        ts          TIMESTAMP NOT NULL,  -- event time, UTC
+        ingest_ts   TIMESTAMP NOT NULL,  -- when LogScope stored it, UTC
+        level       UTINYINT  NOT NULL,  -- 0 none, 1 trace, 2 debug, 3 info, 4 notice, 5 warn, 6 error, 7 fatal
+        source      VARCHAR   NOT NULL,  -- file path or receiver name
+        line        UBIGINT   NOT NULL,  -- first line of the record in its source, from 1; 0 if not a file
+        host        VARCHAR,
+        app         VARCHAR,
+        message     VARCHAR   NOT NULL,
+        format      VARCHAR   NOT NULL,  -- the format that parsed it ('raw' when none did)
+        status      USMALLINT,           -- promoted fields (see PROMOTED_FIELDS)
+        method      VARCHAR,
+        path        VARCHAR,
+        client      VARCHAR,
+        bytes       BIGINT,
+        duration_ms DOUBLE,
+        fields      JSON,                -- every other field of the record
+        parse_error VARCHAR              -- why no format parsed this line (kept raw)
+      );
+
+      -- Each source (file, receiver) once, with what detection chose for it.
+      CREATE TABLE sources (
+        name      VARCHAR PRIMARY KEY,
+        kind      VARCHAR NOT NULL,
+        format    VARCHAR,
+        records   BIGINT  NOT NULL DEFAULT 0,
+        unparsed  BIGINT  NOT NULL DEFAULT 0,
+        first_ts  TIMESTAMP,
+        last_ts   TIMESTAMP,
+        added_at  TIMESTAMP NOT NULL
+      );
+
+      -- Names of the JSON fields seen, for completion and for "unknown field" errors.
+      CREATE TABLE field_names (name VARCHAR PRIMARY KEY, type VARCHAR NOT NULL);
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = migrations[migrations.length - 1]!.version;

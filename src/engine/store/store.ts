@@ -1,0 +1,93 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { DB_FILE } from '../paths';
+import { migrations, SCHEMA_VERSION } from './schema';
+
+export class StoreLockedError extends Error {
+  constructor(readonly file: string) {
+    super(`the database ${file} is in use by another LogScope process`);
+    this.name = 'StoreLockedError';
+  }
+}
+
+export type Row = Record<string, DuckDBValue>;
+
+/**
+ * The DuckDB file of one workspace: one writer connection (appends and every other
+ * change go through it, in order) and a few reader connections so queries never wait
+ * behind an import's commit.
+ */
+export class Store {
+  private readerIndex = 0;
+
+  private constructor(
+    readonly file: string,
+    private readonly instance: DuckDBInstance,
+    readonly writer: DuckDBConnection,
+    private readonly readers: DuckDBConnection[],
+  ) {}
+
+  static async open(dataDir: string, opts: { readers?: number } = {}): Promise<Store> {
+    mkdirSync(dataDir, { recursive: true });
+    const file = join(dataDir, DB_FILE);
+    let instance: DuckDBInstance;
+    try {
+      // Insertion order only matters within a source, and ids carry it: letting DuckDB
+      // reorder makes bulk inserts and scans parallel.
+      instance = await DuckDBInstance.create(file, { preserve_insertion_order: 'false' });
+    } catch (err) {
+      if (/lock/i.test(String((err as Error).message))) throw new StoreLockedError(file);
+      throw err;
+    }
+    const writer = await instance.connect();
+    await migrate(writer);
+    const readers: DuckDBConnection[] = [];
+    for (let i = 0; i < (opts.readers ?? 2); i++) readers.push(await instance.connect());
+    return new Store(file, instance, writer, readers);
+  }
+
+  /** Run a read-only query on a reader connection; values bind to `?` in order. */
+  async read(sql: string, params: unknown[] = []): Promise<Row[]> {
+    const conn = this.readers[this.readerIndex++ % this.readers.length]!;
+    const reader = await conn.runAndReadAll(sql, params as DuckDBValue[]);
+    return reader.getRowObjects();
+  }
+
+  /** Run a statement on the writer connection (schema changes, bookkeeping). */
+  async write(sql: string, params: unknown[] = []): Promise<Row[]> {
+    const reader = await this.writer.runAndReadAll(sql, params as DuckDBValue[]);
+    return reader.getRowObjects();
+  }
+
+  close(): void {
+    for (const r of this.readers) r.closeSync();
+    this.writer.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+async function migrate(conn: DuckDBConnection): Promise<void> {
+  const hasMeta = await conn.runAndReadAll(
+    `SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_name = 'meta'`,
+  );
+  let version = 0;
+  if ((hasMeta.getRowObjects()[0]!.n as number) > 0) {
+    const rows = (await conn.runAndReadAll(`SELECT value FROM meta WHERE key = 'schema_version'`)).getRowObjects();
+    version = rows.length ? Number(rows[0]!.value) : 0;
+  }
+  if (version > SCHEMA_VERSION) {
+    throw new Error(`this database is at schema version ${version}, newer than this LogScope (${SCHEMA_VERSION}); upgrade LogScope`);
+  }
+  for (const m of migrations.filter((m) => m.version > version)) {
+    await conn.run('BEGIN');
+    try {
+      await conn.run(m.sql);
+      await conn.run(`INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)`, [String(m.version)]);
+      await conn.run('COMMIT');
+    } catch (err) {
+      await conn.run('ROLLBACK');
+      throw new Error(`migration ${m.version} (${m.description}) failed: ${(err as Error).message}`);
+    }
+  }
+}

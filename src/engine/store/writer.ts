@@ -1,0 +1,249 @@
+import type { DuckDBAppender } from '@duckdb/node-api';
+import type { IngestRecord, FieldValue } from '../../ingest/record';
+import { levelCode } from '../../shared/levels';
+import { PROMOTED_FIELDS } from './schema';
+import type { Store } from './store';
+
+export type SourceKind = 'file' | 'upload' | 'http' | 'syslog' | 'follow';
+
+export interface SourceRef {
+  name: string;
+  kind: SourceKind;
+  format: string | null;
+}
+
+/** One batch handed to the writer: records of one source, in source order. */
+export interface WriteBatch {
+  source: SourceRef;
+  records: IngestRecord[];
+  /** Filled in for records whose line carried no timestamp and inherited none. */
+  fallbackTs: number;
+}
+
+interface Pending {
+  batch: WriteBatch;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+export interface WriterStats {
+  committed: number;
+  commits: number;
+  lastCommitMs: number;
+}
+
+const MAX_USMALLINT = 65535;
+
+/**
+ * The store's only writer. Batches queue up; each commit takes everything queued (up to
+ * a cap) and writes it in one transaction with the appender — group commit, so many
+ * small batches (live sources) cost one fsync, and a batch's promise resolves only after
+ * its rows are durable. The queue is bounded: `append` waits while it is full, which is
+ * how back-pressure reaches the sources.
+ */
+export class LogWriter {
+  private queue: Pending[] = [];
+  private queuedRows = 0;
+  private spaceWaiters: Array<() => void> = [];
+  private running = false;
+  private nextId = 1;
+  private closed = false;
+  private knownFields = new Map<string, string>();
+  readonly stats: WriterStats = { committed: 0, commits: 0, lastCommitMs: 0 };
+  /** Called after every commit with the number of rows it stored. */
+  onCommit: (rows: number) => void = () => {};
+
+  private constructor(
+    private readonly store: Store,
+    private readonly maxQueuedRows: number,
+    private readonly maxRowsPerCommit: number,
+  ) {}
+
+  static async create(store: Store, opts: { maxQueuedRows?: number; maxRowsPerCommit?: number } = {}): Promise<LogWriter> {
+    const w = new LogWriter(store, opts.maxQueuedRows ?? 400_000, opts.maxRowsPerCommit ?? 200_000);
+    const [row] = await store.write('SELECT coalesce(max(id), 0)::BIGINT AS max FROM logs');
+    w.nextId = Number(row!.max) + 1;
+    for (const f of await store.write('SELECT name, type FROM field_names')) w.knownFields.set(String(f.name), String(f.type));
+    return w;
+  }
+
+  /** Resolves once the batch is committed. Waits first while the queue is full. */
+  async append(batch: WriteBatch): Promise<void> {
+    if (this.closed) throw new Error('the store is closing');
+    while (this.queuedRows >= this.maxQueuedRows) await new Promise<void>((r) => this.spaceWaiters.push(r));
+    const done = new Promise<void>((resolve, reject) => this.queue.push({ batch, resolve, reject }));
+    this.queuedRows += batch.records.length;
+    void this.drain();
+    return done;
+  }
+
+  /** Wait for everything queued so far to be committed, then refuse new work. */
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.running || this.queue.length) await new Promise((r) => setTimeout(r, 5));
+  }
+
+  private async drain(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      while (this.queue.length) {
+        const group: Pending[] = [];
+        let rows = 0;
+        while (this.queue.length && (group.length === 0 || rows + this.queue[0]!.batch.records.length <= this.maxRowsPerCommit)) {
+          const p = this.queue.shift()!;
+          rows += p.batch.records.length;
+          group.push(p);
+        }
+        try {
+          await this.commit(group.map((p) => p.batch));
+          group.forEach((p) => p.resolve());
+        } catch (err) {
+          group.forEach((p) => p.reject(err as Error));
+        }
+        this.queuedRows -= rows;
+        for (const w of this.spaceWaiters.splice(0)) w();
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async commit(batches: WriteBatch[]): Promise<void> {
+    const started = performance.now();
+    const conn = this.store.writer;
+    const ingestMicros = BigInt(Date.now()) * 1000n;
+    const firstId = this.nextId;
+    const newFields = new Map<string, string>();
+    await conn.run('BEGIN');
+    try {
+      const app = await conn.createAppender('logs');
+      let id = firstId;
+      for (const b of batches) {
+        for (const r of b.records) {
+          appendRecord(app, id++, r, b.fallbackTs, ingestMicros, b.source.name, this.knownFields, newFields);
+        }
+      }
+      app.flushSync();
+      app.closeSync();
+      for (const b of batches) await this.updateSource(b);
+      for (const [name, type] of newFields) {
+        await conn.run('INSERT OR IGNORE INTO field_names VALUES (?, ?)', [name, type]);
+      }
+      await conn.run('COMMIT');
+      this.nextId = id;
+    } catch (err) {
+      await conn.run('ROLLBACK').catch(() => {});
+      for (const name of newFields.keys()) this.knownFields.delete(name);
+      throw err;
+    }
+    const rows = this.nextId - firstId;
+    this.stats.committed += rows;
+    this.stats.commits++;
+    this.stats.lastCommitMs = performance.now() - started;
+    this.onCommit(rows);
+  }
+
+  private async updateSource(b: WriteBatch): Promise<void> {
+    let unparsed = 0;
+    let min = Infinity;
+    let max = -Infinity;
+    for (const r of b.records) {
+      if (r.parseError) unparsed++;
+      const ts = r.ts ?? b.fallbackTs;
+      if (ts < min) min = ts;
+      if (ts > max) max = ts;
+    }
+    if (!b.records.length) return;
+    await this.store.writer.run(
+      `INSERT INTO sources (name, kind, format, records, unparsed, first_ts, last_ts, added_at)
+       VALUES (?, ?, ?, ?, ?, epoch_ms(?::BIGINT), epoch_ms(?::BIGINT), now()::TIMESTAMP)
+       ON CONFLICT (name) DO UPDATE SET
+         format = coalesce(excluded.format, sources.format),
+         records = sources.records + excluded.records,
+         unparsed = sources.unparsed + excluded.unparsed,
+         first_ts = least(sources.first_ts, excluded.first_ts),
+         last_ts = greatest(sources.last_ts, excluded.last_ts)`,
+      [b.source.name, b.source.kind, b.source.format, b.records.length, unparsed, Math.floor(min), Math.floor(max)],
+    );
+  }
+}
+
+/** Column order must match the `logs` table in schema.ts. */
+function appendRecord(
+  app: DuckDBAppender,
+  id: number,
+  r: IngestRecord,
+  fallbackTs: number,
+  ingestMicros: bigint,
+  source: string,
+  known: Map<string, string>,
+  added: Map<string, string>,
+): void {
+  const f = r.fields;
+  app.appendBigInt(BigInt(id));
+  app.appendTimestamp({ micros: BigInt(Math.round((r.ts ?? fallbackTs) * 1000)) } as never);
+  app.appendTimestamp({ micros: ingestMicros } as never);
+  app.appendUTinyInt(levelCode(r.level));
+  app.appendVarchar(source);
+  app.appendUBigInt(BigInt(r.line));
+  appendText(app, r.host);
+  appendText(app, r.app);
+  app.appendVarchar(r.message);
+  app.appendVarchar(r.format);
+  const status = f ? toInt(f.status) : null;
+  if (status !== null && status >= 0 && status <= MAX_USMALLINT) app.appendUSmallInt(status);
+  else app.appendNull();
+  appendText(app, f ? toText(f.method) : null);
+  appendText(app, f ? toText(f.path) : null);
+  appendText(app, f ? toText(f.client) : null);
+  const bytes = f ? toInt(f.bytes) : null;
+  if (bytes !== null) app.appendBigInt(BigInt(bytes));
+  else app.appendNull();
+  const dur = f ? toNum(f.duration_ms) : null;
+  if (dur !== null) app.appendDouble(dur);
+  else app.appendNull();
+  appendText(app, f ? restAsJson(f, known, added) : null);
+  appendText(app, r.parseError);
+  app.endRow();
+}
+
+function appendText(app: DuckDBAppender, v: string | null): void {
+  if (v === null) app.appendNull();
+  else app.appendVarchar(v);
+}
+
+function toText(v: FieldValue | undefined): string | null {
+  return v === undefined || v === null ? null : String(v);
+}
+
+function toNum(v: FieldValue | undefined): number | null {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  if (typeof v === 'string' && v !== '') {
+    const n = Number(v);
+    return Number.isFinite(n) ? n : null;
+  }
+  return null;
+}
+
+function toInt(v: FieldValue | undefined): number | null {
+  const n = toNum(v);
+  return n !== null && Number.isSafeInteger(n) ? n : null;
+}
+
+/** The record's non-promoted fields as JSON (null when none), noting new field names. */
+function restAsJson(f: Record<string, FieldValue>, known: Map<string, string>, added: Map<string, string>): string | null {
+  let out: Record<string, FieldValue> | null = null;
+  for (const key in f) {
+    if (key in PROMOTED_FIELDS) continue;
+    const v = f[key]!;
+    (out ??= {})[key] = v;
+    if (!known.has(key)) {
+      const type = typeof v === 'number' ? 'number' : typeof v === 'boolean' ? 'boolean' : 'text';
+      known.set(key, type);
+      added.set(key, type);
+    }
+  }
+  return out ? JSON.stringify(out) : null;
+}
+

@@ -1,0 +1,71 @@
+/**
+ * The engine's entry in the desktop app, where Electron's main starts it as a
+ * utilityProcess. It speaks the protocol to the window over a transferred MessagePort,
+ * and also listens on 127.0.0.1 so the CLI can reach it (engine.json in the data folder).
+ * It never imports electron: the parent port is the only Electron-specific thing, typed here.
+ */
+import { parseArgs } from 'node:util';
+import { Engine } from './engine';
+import { removeEngineFile, writeEngineFile } from './host/engine-file';
+import { startHttpHost } from './host/http-host';
+import { serveConnection } from './host/connection';
+import { defaultDataDir } from './paths';
+
+interface PortLike {
+  postMessage(msg: unknown): void;
+  on(event: 'message', cb: (e: { data: unknown }) => void): void;
+  on(event: 'close', cb: () => void): void;
+  start(): void;
+  close(): void;
+}
+interface ParentPort {
+  postMessage(msg: unknown): void;
+  on(event: 'message', cb: (e: { data: unknown; ports: PortLike[] }) => void): void;
+}
+
+const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
+if (!parentPort) {
+  console.error('logscope engine: this entry runs inside the desktop app; use `logscope serve` instead');
+  process.exit(2);
+}
+
+const { values } = parseArgs({ args: process.argv.slice(2), options: { data: { type: 'string' } }, strict: false });
+const dataDir = typeof values.data === 'string' ? values.data : defaultDataDir();
+
+const engine = await Engine.open({ dataDir, mode: 'desktop' });
+const host = await startHttpHost(engine, { host: '127.0.0.1', port: 0, uiDir: null });
+writeEngineFile(dataDir, { pid: process.pid, port: host.port, token: host.token, startedAt: Date.now() });
+
+engine.on('importProgressed', (p) => {
+  if (p.state === 'done' && p.files.length) {
+    parentPort.postMessage({ type: 'notify', title: 'Import finished', body: `${p.records} records from ${p.files.length} file(s)` });
+  } else if (p.state === 'failed') {
+    parentPort.postMessage({ type: 'notify', title: 'Import failed', body: p.error ?? 'unknown error' });
+  }
+});
+
+parentPort.on('message', (e) => {
+  const msg = e.data as { type?: string; paths?: unknown };
+  if (msg?.type === 'connect' && e.ports[0]) {
+    const port = e.ports[0];
+    const conn = serveConnection(engine, (m) => port.postMessage(m));
+    port.on('message', (ev) => conn.receive(ev.data));
+    port.on('close', () => conn.close());
+    port.start();
+  } else if (msg?.type === 'import' && Array.isArray(msg.paths)) {
+    const paths = msg.paths.filter((p): p is string => typeof p === 'string');
+    if (paths.length) engine.importFiles(paths.map((path) => ({ path })));
+  } else if (msg?.type === 'shutdown') {
+    void shutdown();
+  }
+});
+
+async function shutdown(): Promise<void> {
+  await host.close();
+  removeEngineFile(dataDir);
+  await engine.close();
+  parentPort!.postMessage({ type: 'closed' });
+  process.exit(0);
+}
+
+parentPort.postMessage({ type: 'ready' });

@@ -1,0 +1,266 @@
+/**
+ * The one contract between the UI (or the CLI) and the engine.
+ *
+ * Every method and event is declared here, once, with a runtime schema for what goes in
+ * and what comes out. Clients and the engine are generated from these tables, so a
+ * method's name exists as a string in this module only. Whatever crosses a process
+ * boundary is validated on arrival with these schemas: the renderer and the network are
+ * untrusted.
+ */
+import { z } from 'zod';
+import { LEVELS } from './levels';
+
+// ---------------------------------------------------------------------------------------
+// Domain shapes
+
+export const LevelSchema = z.enum(LEVELS);
+
+/** Milliseconds since the Unix epoch, UTC. */
+const EpochMs = z.number().finite();
+
+/** A time range; either end may be open. */
+export const RangeSchema = z.object({
+  from: EpochMs.nullable().default(null),
+  to: EpochMs.nullable().default(null),
+});
+
+/** One row of a result table: what the log table and the CLI show. */
+export const LogRowSchema = z.object({
+  id: z.number().int(),
+  ts: EpochMs,
+  level: LevelSchema.nullable(),
+  source: z.string(),
+  host: z.string().nullable(),
+  app: z.string().nullable(),
+  message: z.string(),
+  format: z.string(),
+  /** Line number of the record's first line in its source (1-based); 0 when not from a file. */
+  line: z.number().int(),
+  /** Set when no format parsed the line: the line is kept raw and marked. */
+  parseError: z.string().nullable(),
+});
+export type LogRow = z.infer<typeof LogRowSchema>;
+
+/** A record with everything the store keeps about it. */
+export const LogRecordSchema = LogRowSchema.extend({
+  ingestTs: EpochMs,
+  fields: z.record(z.string(), z.unknown()),
+});
+export type LogRecord = z.infer<typeof LogRecordSchema>;
+
+export const SourceSchema = z.object({
+  name: z.string(),
+  kind: z.enum(['file', 'upload', 'http', 'syslog', 'follow']),
+  format: z.string().nullable(),
+  records: z.number().int(),
+  unparsed: z.number().int(),
+  firstTs: EpochMs.nullable(),
+  lastTs: EpochMs.nullable(),
+});
+export type Source = z.infer<typeof SourceSchema>;
+
+export const ImportFileResultSchema = z.object({
+  path: z.string(),
+  format: z.string().nullable(),
+  lines: z.number().int(),
+  records: z.number().int(),
+  unparsed: z.number().int(),
+  bytes: z.number().int(),
+  seconds: z.number(),
+  /** A problem that stopped this file (e.g. a corrupt .gz, after keeping what came before). */
+  error: z.string().nullable(),
+  /** Lesser things worth saying (invalid UTF-8 replaced, over-long lines cut). */
+  warnings: z.array(z.string()),
+});
+export type ImportFileResult = z.infer<typeof ImportFileResultSchema>;
+
+export const ImportStateSchema = z.enum(['running', 'done', 'failed', 'cancelled']);
+
+export const ImportProgressSchema = z.object({
+  importId: z.string(),
+  state: ImportStateSchema,
+  /** The file being read now. */
+  current: z.string().nullable(),
+  filesDone: z.number().int(),
+  filesTotal: z.number().int(),
+  bytesRead: z.number(),
+  bytesTotal: z.number(),
+  records: z.number().int(),
+  unparsed: z.number().int(),
+  files: z.array(ImportFileResultSchema),
+  error: z.string().nullable(),
+});
+export type ImportProgress = z.infer<typeof ImportProgressSchema>;
+
+export const HistogramSchema = z.object({
+  /** Start of the first bucket, ms. */
+  start: EpochMs,
+  bucketMs: z.number().positive(),
+  /** counts[levelIndex][bucket]; level index is LEVELS order, plus a last row for "none". */
+  series: z.array(z.object({ level: LevelSchema.nullable(), counts: z.array(z.number().int()) })),
+  total: z.number().int(),
+  tookMs: z.number(),
+});
+export type Histogram = z.infer<typeof HistogramSchema>;
+
+export const FacetSchema = z.object({
+  field: z.string(),
+  values: z.array(z.object({ value: z.string().nullable(), count: z.number().int() })),
+  /** Distinct values beyond the ones listed; 0 when the list is complete. */
+  others: z.number().int(),
+});
+export type Facet = z.infer<typeof FacetSchema>;
+
+/** A problem with a query, pointing at the place in the text it is about. */
+export const QueryErrorSchema = z.object({
+  message: z.string(),
+  /** 0-based offsets into the query text. */
+  start: z.number().int(),
+  end: z.number().int(),
+});
+export type QueryErrorInfo = z.infer<typeof QueryErrorSchema>;
+
+/** Query, time range, and nothing else the user controls reaches SQL as text. */
+const QueryParams = z.object({
+  query: z.string().max(10_000).default(''),
+  from: EpochMs.nullable().default(null),
+  to: EpochMs.nullable().default(null),
+});
+
+/** Keyset cursor for paging newest-first: the (ts, id) of the last row seen. */
+export const CursorSchema = z.object({ ts: EpochMs, id: z.number().int() });
+
+// ---------------------------------------------------------------------------------------
+// Methods
+
+export const methods = {
+  health: {
+    params: z.object({}).default({}),
+    result: z.object({
+      version: z.string(),
+      dataDir: z.string(),
+      records: z.number().int(),
+      startedAt: EpochMs,
+      mode: z.enum(['desktop', 'headless']),
+    }),
+  },
+  search: {
+    params: QueryParams.extend({
+      limit: z.number().int().min(1).max(10_000).default(200),
+      cursor: CursorSchema.nullable().default(null),
+      /** Skip the total count (it scans every match); paging does not need it again. */
+      count: z.boolean().default(true),
+    }),
+    result: z.object({
+      rows: z.array(LogRowSchema),
+      total: z.number().int().nullable(),
+      nextCursor: CursorSchema.nullable(),
+      tookMs: z.number(),
+    }),
+  },
+  histogram: {
+    params: QueryParams.extend({ buckets: z.number().int().min(1).max(2000).default(120) }),
+    result: HistogramSchema,
+  },
+  facets: {
+    params: QueryParams.extend({
+      fields: z.array(z.string().max(200)).max(20).default(['level', 'source', 'host', 'app']),
+      limit: z.number().int().min(1).max(100).default(10),
+    }),
+    result: z.object({ facets: z.array(FacetSchema), tookMs: z.number() }),
+  },
+  /** Names of the fields that can be queried, for completion. */
+  fields: {
+    params: z.object({}).default({}),
+    result: z.object({ fields: z.array(z.object({ name: z.string(), type: z.string() })) }),
+  },
+  record: {
+    params: z.object({ id: z.number().int() }),
+    result: LogRecordSchema.nullable(),
+  },
+  context: {
+    params: z.object({
+      id: z.number().int(),
+      before: z.number().int().min(0).max(500).default(10),
+      after: z.number().int().min(0).max(500).default(10),
+    }),
+    result: z.object({ rows: z.array(LogRowSchema) }),
+  },
+  /** Check a query without running it: the UI shows errors as the user types. */
+  parseQuery: {
+    params: z.object({ query: z.string().max(10_000) }),
+    result: z.object({ error: QueryErrorSchema.nullable() }),
+  },
+  sources: {
+    params: z.object({}).default({}),
+    result: z.object({ sources: z.array(SourceSchema) }),
+  },
+  importStart: {
+    params: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000) }),
+    result: z.object({ importId: z.string() }),
+  },
+  importCancel: {
+    params: z.object({ importId: z.string() }),
+    result: z.object({ cancelled: z.boolean() }),
+  },
+  importStatus: {
+    params: z.object({ importId: z.string() }),
+    result: ImportProgressSchema.nullable(),
+  },
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type ParamsIn<M extends MethodName> = z.input<Methods[M]['params']>;
+export type Params<M extends MethodName> = z.output<Methods[M]['params']>;
+export type Result<M extends MethodName> = z.output<Methods[M]['result']>;
+
+export const methodNames = Object.keys(methods) as MethodName[];
+
+// ---------------------------------------------------------------------------------------
+// Events (engine → client). Named <Noun><Verb> in the manner of Vector.
+
+export const events = {
+  importProgressed: ImportProgressSchema,
+  /** Something stored changed (an import committed a batch): views may refresh. */
+  dataChanged: z.object({ records: z.number().int() }),
+} as const;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventData<E extends EventName> = z.output<Events[E]>;
+export const eventNames = Object.keys(events) as EventName[];
+
+// ---------------------------------------------------------------------------------------
+// Envelopes
+
+export const ErrorInfoSchema = z.object({
+  /** bad_request: the params were wrong; query: the query text was wrong; internal: our fault. */
+  code: z.enum(['bad_request', 'query', 'not_found', 'unavailable', 'internal']),
+  message: z.string(),
+  query: QueryErrorSchema.optional(),
+});
+export type ErrorInfo = z.infer<typeof ErrorInfoSchema>;
+
+export const RequestSchema = z.object({
+  t: z.literal('req'),
+  id: z.number().int(),
+  method: z.enum(methodNames as [MethodName, ...MethodName[]]),
+  params: z.unknown(),
+});
+export type RequestMsg = z.infer<typeof RequestSchema>;
+
+export const ResponseSchema = z.discriminatedUnion('ok', [
+  z.object({ t: z.literal('res'), id: z.number().int(), ok: z.literal(true), result: z.unknown() }),
+  z.object({ t: z.literal('res'), id: z.number().int(), ok: z.literal(false), error: ErrorInfoSchema }),
+]);
+export type ResponseMsg = z.infer<typeof ResponseSchema>;
+
+export const EventSchema = z.object({
+  t: z.literal('evt'),
+  event: z.enum(eventNames as [EventName, ...EventName[]]),
+  data: z.unknown(),
+});
+export type EventMsg = z.infer<typeof EventSchema>;
+
+export const EngineMessageSchema = z.union([ResponseSchema, EventSchema]);
