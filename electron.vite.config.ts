@@ -19,6 +19,6 @@ export default defineConfig({
     root: resolve('src/renderer'),
     base: './',
     plugins: [react()],
-    build: { outDir: resolve('out/renderer'), rollupOptions: { input: { index: resolve('src/renderer/index.html') } } },
+    build: { outDir: resolve('out/renderer'), minify: true, rollupOptions: { input: { index: resolve('src/renderer/index.html') } } },
   },
 });

@@ -10,6 +10,7 @@ import { removeEngineFile, writeEngineFile } from './host/engine-file';
 import { startHttpHost } from './host/http-host';
 import { serveConnection } from './host/connection';
 import { defaultDataDir } from './paths';
+import { MainToEngineSchema } from '../shared/engine-messages';
 
 interface PortLike {
   postMessage(msg: unknown): void;
@@ -45,17 +46,21 @@ engine.on('importProgressed', (p) => {
 });
 
 parentPort.on('message', (e) => {
-  const msg = e.data as { type?: string; paths?: unknown };
-  if (msg?.type === 'connect' && e.ports[0]) {
+  const parsed = MainToEngineSchema.safeParse(e.data);
+  if (!parsed.success) {
+    console.error(`logscope engine: ignored an unknown control message: ${parsed.error.issues[0]?.message}`);
+    return;
+  }
+  const msg = parsed.data;
+  if (msg.type === 'connect' && e.ports[0]) {
     const port = e.ports[0];
     const conn = serveConnection(engine, (m) => port.postMessage(m));
     port.on('message', (ev) => conn.receive(ev.data));
     port.on('close', () => conn.close());
     port.start();
-  } else if (msg?.type === 'import' && Array.isArray(msg.paths)) {
-    const paths = msg.paths.filter((p): p is string => typeof p === 'string');
-    if (paths.length) engine.importFiles(paths.map((path) => ({ path })));
-  } else if (msg?.type === 'shutdown') {
+  } else if (msg.type === 'import') {
+    engine.importFiles(msg.paths.map((path) => ({ path })));
+  } else if (msg.type === 'shutdown') {
     void shutdown();
   }
 });

@@ -39,9 +39,15 @@ function http(path: string, opts: { method?: string; headers?: Record<string, st
 }
 
 function ws(query: string, headers: Record<string, string> = {}) {
-  return new Promise<{ ok: boolean; status?: number; socket?: WebSocket }>((resolve) => {
+  return new Promise<{ ok: boolean; status?: number; closeCode?: number; socket?: WebSocket }>((resolve) => {
     const s = new WebSocket(`ws://127.0.0.1:${host.port}/ws${query}`, { headers });
-    s.once('open', () => resolve({ ok: true, socket: s }));
+    let opened = false;
+    // A refused token is told as close code 4401 right after the handshake.
+    s.once('close', (code) => opened && resolve({ ok: false, closeCode: code }));
+    s.once('open', () => {
+      opened = true;
+      setTimeout(() => s.readyState === s.OPEN && resolve({ ok: true, socket: s }), 100);
+    });
     s.once('unexpected-response', (_req, res) => resolve({ ok: false, status: res.statusCode }));
     s.once('error', () => resolve({ ok: false }));
   });
@@ -68,8 +74,8 @@ describe('headless host', () => {
   });
 
   it('needs the token for the protocol, and a browser must come from this origin', async () => {
-    expect((await ws('')).status).toBe(401);
-    expect((await ws('?token=wrong')).status).toBe(401);
+    expect((await ws('')).closeCode).toBe(4401);
+    expect((await ws('?token=wrong')).closeCode).toBe(4401);
     expect((await ws(`?token=${host.token}`, { origin: 'http://evil.example' })).status).toBe(403);
     const good = await ws(`?token=${host.token}`, { origin: `http://127.0.0.1:${host.port}` });
     expect(good.ok).toBe(true);

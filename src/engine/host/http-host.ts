@@ -132,7 +132,12 @@ export async function startHttpHost(engine: Engine, opts: HostOptions = {}): Pro
     if (url.pathname !== '/ws') return refuse(404, 'Not Found');
     if (!hostOk(req)) return refuse(403, 'Forbidden');
     if (!originOk(req)) return refuse(403, 'Forbidden');
-    if (!tokenOk(url.searchParams.get('token'))) return refuse(401, 'Unauthorized');
+    if (!tokenOk(url.searchParams.get('token'))) {
+      // A browser cannot read a refused handshake's status, so say it in a close code the
+      // UI understands (4401); nothing is served on this socket.
+      wss.handleUpgrade(req, socket, head, (ws) => ws.close(4401, 'session token refused'));
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
   });
 

@@ -1,0 +1,46 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chromium, type Browser } from 'playwright-core';
+
+/** `logscope serve` as a user starts it, on a fresh data folder; resolves with its URL. */
+export function startServe(dataDir: string, extraArgs: string[] = []): Promise<{ proc: ChildProcess; url: string; stop: () => Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, ['bin/logscope.js', 'serve', '--data', dataDir, '--port', '0', ...extraArgs], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`serve did not print its URL in 20 s: ${out}${err}`)), 20_000);
+    proc.stderr!.on('data', (d) => (err += d));
+    proc.stdout!.on('data', (d) => {
+      out += d;
+      const m = /open (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        const stop = () =>
+          new Promise<void>((done) => {
+            if (proc.exitCode !== null) return done();
+            proc.once('exit', () => done());
+            proc.kill('SIGTERM');
+          });
+        resolve({ proc, url: m[1]!, stop });
+      }
+    });
+    proc.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}`)));
+  });
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}

@@ -1,0 +1,71 @@
+/**
+ * What the preload does, with Electron passed in so tests can drive it.
+ *
+ * 1. The engine port: main sends the window's end of a MessageChannel on
+ *    ENGINE_PORT_CHANNEL; MessagePorts cannot cross contextBridge, so it is posted into
+ *    the page with window.postMessage (PAGE_PORT_MESSAGE, port in event.ports[0]).
+ * 2. `window.logscopeShell`: isDesktop, pathForFile, openExternal. Nothing else, and
+ *    never ipcRenderer itself: the page can only do what these functions do.
+ */
+import {
+  ENGINE_PORT_CHANNEL,
+  OPEN_EXTERNAL_CHANNEL,
+  PAGE_PORT_MESSAGE,
+  isExternalHttpUrl,
+  type LogscopeShell,
+} from '../main/shell-contract';
+
+export interface PortEvent {
+  ports: readonly MessagePort[];
+}
+
+export interface PreloadElectron {
+  contextBridge: { exposeInMainWorld(apiKey: string, api: LogscopeShell): void };
+  ipcRenderer: {
+    on(channel: string, listener: (event: PortEvent, ...args: unknown[]) => void): unknown;
+    send(channel: string, ...args: unknown[]): void;
+  };
+  webUtils: { getPathForFile(file: File): string };
+}
+
+export interface PageWindow {
+  postMessage(message: unknown, targetOrigin: string, transfer?: Transferable[]): void;
+  addEventListener(type: 'load', listener: () => void, options?: { once?: boolean }): void;
+  readonly document: { readonly readyState: string };
+}
+
+/**
+ * Only main may hand us a port. Since Electron 28 nothing but main can send to
+ * ipcRenderer (ipcRenderer.sendTo is gone); older versions marked messages from another
+ * renderer with a non-zero senderId, so refuse those in case this ever runs on one.
+ */
+export function isPortFromMain(event: PortEvent): boolean {
+  const senderId = (event as { senderId?: unknown }).senderId;
+  return (senderId === undefined || senderId === 0) && event.ports.length === 1;
+}
+
+export function installPreload(electron: PreloadElectron, page: PageWindow): void {
+  const { contextBridge, ipcRenderer, webUtils } = electron;
+
+  // The page registers its listener while its scripts run; posting before `load` could
+  // reach a page that is not listening yet.
+  const loaded = new Promise<void>((resolve) => {
+    if (page.document.readyState === 'complete') resolve();
+    else page.addEventListener('load', () => resolve(), { once: true });
+  });
+
+  ipcRenderer.on(ENGINE_PORT_CHANNEL, (event) => {
+    if (!isPortFromMain(event)) return;
+    const port = event.ports[0]!;
+    void loaded.then(() => page.postMessage({ ...PAGE_PORT_MESSAGE }, '*', [port]));
+  });
+
+  const api: LogscopeShell = {
+    isDesktop: true,
+    pathForFile: (file: File) => webUtils.getPathForFile(file),
+    openExternal: (url: string) => {
+      if (isExternalHttpUrl(url)) ipcRenderer.send(OPEN_EXTERNAL_CHANNEL, url);
+    },
+  };
+  contextBridge.exposeInMainWorld('logscopeShell', api);
+}

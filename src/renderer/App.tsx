@@ -1,0 +1,64 @@
+/**
+ * Explore: top bar; facets on the left; histogram and table in the middle; the selected
+ * record on the right. Imports, notices and the drop overlay float above.
+ */
+import { useEffect } from 'react';
+import { useThemeStore } from './stores/theme';
+import { selectStoreEmpty, useConnectionStore } from './stores/connection';
+import { selectRunningCount, useImportsStore } from './stores/imports';
+import { useSelectionStore } from './stores/selection';
+import { TopBar } from './components/TopBar';
+import { ConnectionBanner } from './components/ConnectionBanner';
+import { FacetsSidebar } from './components/FacetsSidebar';
+import { HistogramPanel } from './components/HistogramPanel';
+import { ResultsBar } from './components/ResultsBar';
+import { LogTable } from './components/LogTable';
+import { DetailPanel } from './components/DetailPanel';
+import { DropZone, FileInput } from './components/DropZone';
+import { ImportPanel } from './components/ImportPanel';
+import { Notices } from './components/Notices';
+import { EmptyState } from './components/EmptyState';
+import { useTableKeys } from './components/useTableKeys';
+
+export function App() {
+  const theme = useThemeStore((s) => s.theme);
+  const storeEmpty = useConnectionStore(selectStoreEmpty);
+  const everOpen = useConnectionStore((s) => s.everOpen);
+  const importing = useImportsStore(selectRunningCount) > 0;
+  const detailOpen = useSelectionStore((s) => s.detailOpen && s.selectedId !== null);
+  useTableKeys();
+
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+
+  const showEmpty = storeEmpty && !importing;
+
+  return (
+    <div className="app">
+      <TopBar />
+      <ConnectionBanner />
+      {!everOpen ? (
+        <div className="connecting" data-testid="connecting">
+          <span className="spinner" /> Connecting to the engine…
+        </div>
+      ) : showEmpty ? (
+        <EmptyState />
+      ) : (
+        <div className={`explore${detailOpen ? ' with-detail' : ''}`}>
+          <FacetsSidebar />
+          <main className="explore-main">
+            <HistogramPanel />
+            <ResultsBar />
+            <LogTable />
+          </main>
+          {detailOpen && <DetailPanel />}
+        </div>
+      )}
+      <ImportPanel />
+      <Notices />
+      <DropZone />
+      <FileInput />
+    </div>
+  );
+}

@@ -1,0 +1,88 @@
+/**
+ * Counts over time, stacked by level. Drag across it to zoom to that span (an absolute
+ * range); click a bar to zoom to its bucket.
+ */
+import { useCallback, useMemo, useRef } from 'react';
+import { useHistogramStore } from '../stores/histogram';
+import { useThemeStore } from '../stores/theme';
+import { useQueryStore } from '../stores/query';
+import { EChart, type ChartEventHandler } from '../charts/EChart';
+import type { ChartInstance } from '../charts/echarts';
+import { histogramOption } from '../charts/histogramOption';
+import { rangeFromBrush } from '../lib/time';
+
+/** Arm the brush so a plain drag selects (no toolbox button to press first). */
+function armBrush(chart: ChartInstance) {
+  chart.dispatchAction({
+    type: 'takeGlobalCursor',
+    key: 'brush',
+    brushOption: { brushType: 'lineX', brushMode: 'single' },
+  });
+}
+
+export function HistogramPanel() {
+  const data = useHistogramStore((s) => s.data);
+  const loading = useHistogramStore((s) => s.loading);
+  const error = useHistogramStore((s) => s.error);
+  const theme = useThemeStore((s) => s.theme);
+  const setRange = useQueryStore((s) => s.setRange);
+
+  const option = useMemo(() => (data ? histogramOption(data, theme) : null), [data, theme]);
+  const lastBrush = useRef(0);
+
+  const onBrushEnd = useCallback<ChartEventHandler>(
+    (params: { areas?: { coordRange?: [number, number] }[] }, chart) => {
+      const r = params.areas?.[0]?.coordRange;
+      chart.dispatchAction({ type: 'brush', areas: [] });
+      if (!r || !Number.isFinite(r[0]) || !Number.isFinite(r[1]) || r[0] === r[1]) return;
+      lastBrush.current = Date.now();
+      setRange(rangeFromBrush(r[0], r[1]));
+    },
+    [setRange],
+  );
+  const events = useMemo(() => ({ brushEnd: onBrushEnd }), [onBrushEnd]);
+
+  // A click (not a drag) on a bucket that has records zooms to that bucket. The brush
+  // cursor swallows series clicks, so listen on the canvas and map the pixel to time.
+  const onInit = useCallback(
+    (chart: ChartInstance) => {
+      const zr = chart.getZr();
+      const onZrClick = (e: { offsetX: number; offsetY: number }) => {
+        const h = useHistogramStore.getState().data;
+        if (!h || Date.now() - lastBrush.current < 400) return;
+        if (!chart.containPixel({ gridIndex: 0 }, [e.offsetX, e.offsetY])) return;
+        const x = (chart.convertFromPixel({ gridIndex: 0 }, [e.offsetX, e.offsetY]) as number[])[0]!;
+        const i = Math.floor((x - h.start) / h.bucketMs);
+        if (i < 0 || !h.series.some((s) => (s.counts[i] ?? 0) > 0)) return;
+        const from = h.start + i * h.bucketMs;
+        setRange(rangeFromBrush(from, from + h.bucketMs));
+      };
+      zr.on('click', onZrClick);
+      return () => zr.off('click', onZrClick);
+    },
+    [setRange],
+  );
+
+  return (
+    <div
+      className="histogram-panel"
+      data-testid="histogram"
+      data-total={data?.total ?? ''}
+      data-loading={loading || undefined}
+    >
+      {option && (
+        <EChart
+          className="histogram-chart"
+          option={option}
+          theme={theme}
+          events={events}
+          afterSetOption={armBrush}
+          onInit={onInit}
+        />
+      )}
+      {data && data.total === 0 && !loading && <div className="histogram-note">No records in this time range</div>}
+      {!data && error && <div className="histogram-note error-text">{error}</div>}
+      {loading && <div className="loading-bar" aria-hidden="true" />}
+    </div>
+  );
+}
