@@ -155,10 +155,13 @@ export class Importer {
         for (const r of batch.records) if (r.parseError) unparsed++;
         result.records += batch.records.length;
         result.unparsed += unparsed;
-        // Two batches in flight: parsing the next overlaps committing this one, and the
-        // writer's bounded queue still holds the reader back when the store is slower.
-        inflight.push(this.writer.append({ source: { ...source }, records: batch.records, fallbackTs: mtimeMs }));
-        if (inflight.length >= 2) await inflight.shift();
+        // Parsing goes on while earlier batches commit; the writer's bounded queue is what
+        // holds the reader back when the store is slower (and keeps memory bounded).
+        await this.writer.whenSpace();
+        const committed = this.writer.append({ source: { ...source }, records: batch.records, fallbackTs: mtimeMs });
+        committed.catch(() => {}); // observed below, in order; this only keeps Node from calling it unhandled
+        inflight.push(committed);
+        while (inflight.length > 16) await inflight.shift();
         onProgress(batch.bytesRead, batch.records.length, unparsed);
       }
       await Promise.all(inflight);

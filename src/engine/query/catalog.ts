@@ -53,9 +53,7 @@ export const BUILTIN_FIELDS: readonly FieldInfo[] = [
   { name: 'app', type: 'text', source: column('app') },
   { name: 'format', type: 'text', source: column('format') },
   { name: 'parse_error', type: 'text', source: column('parse_error') },
-  ...Object.entries(PROMOTED_FIELDS).map(
-    ([name, f]): FieldInfo => ({ name, type: f.type, source: column(f.column) }),
-  ),
+  ...Object.entries(PROMOTED_FIELDS).map(([name, f]): FieldInfo => ({ name, type: f.type, source: column(f.column) })),
   { name: 'id', type: 'number', source: column('id') },
   { name: 'line', type: 'number', source: column('line') },
   { name: 'ts', type: 'time', source: column('ts') },
@@ -83,7 +81,11 @@ export function createCatalog(jsonFieldNames: Iterable<{ name: string; type: str
   return {
     resolve: (name) => builtins.get(name) ?? json.get(name) ?? builtins.get(name.toLowerCase()) ?? null,
     list: () => all.map((f) => ({ name: f.name, type: f.type })),
-    suggest: (name) => closest(name, all.map((f) => f.name)),
+    suggest: (name) =>
+      closest(
+        name,
+        all.map((f) => f.name),
+      ),
   };
 }
 

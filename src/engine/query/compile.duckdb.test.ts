@@ -30,12 +30,63 @@ interface Row {
 }
 
 const ROWS: Row[] = [
-  { id: 1, level: 6, source: '/var/log/nginx/access.log', host: 'web1', app: 'api', message: 'GET /api/users 500 connection refused', status: 500, path: '/api/users', fields: { service: 'api', latency_ms: 1500 } },
-  { id: 2, level: 5, source: '/var/log/nginx/access.log', host: 'web2', message: 'GET /health 200 ok', status: 200, path: '/health', fields: { service: 'web', latency_ms: '12' } },
-  { id: 3, level: 3, source: 'C:\\logs\\app.log', host: null, app: 'worker', message: `it's "quoted"; DROP TABLE logs; --`, fields: { service: 'worker', latency_ms: 'slow' } },
-  { id: 4, level: 0, source: 'syslog', host: 'WEB1', message: '100% done_ok with C:\\temp\\new and back\\slash', format: 'raw', parseError: 'no format matched', fields: null },
-  { id: 5, level: 7, source: 'http', message: 'Grüße from İstanbul: ΣΑΣ 🚀', fields: { 'a"b': 'quote key', '*': 'star key', 'we/ird~key': 'x', 'user.id': '42', '': 'empty key' } },
-  { id: 6, level: 2, source: 'http', host: 'db', message: `'; DROP TABLE logs; --`, status: 404, path: '/api/items/7', fields: { service: 'api', latency_ms: 2000.5 } },
+  {
+    id: 1,
+    level: 6,
+    source: '/var/log/nginx/access.log',
+    host: 'web1',
+    app: 'api',
+    message: 'GET /api/users 500 connection refused',
+    status: 500,
+    path: '/api/users',
+    fields: { service: 'api', latency_ms: 1500 },
+  },
+  {
+    id: 2,
+    level: 5,
+    source: '/var/log/nginx/access.log',
+    host: 'web2',
+    message: 'GET /health 200 ok',
+    status: 200,
+    path: '/health',
+    fields: { service: 'web', latency_ms: '12' },
+  },
+  {
+    id: 3,
+    level: 3,
+    source: 'C:\\logs\\app.log',
+    host: null,
+    app: 'worker',
+    message: `it's "quoted"; DROP TABLE logs; --`,
+    fields: { service: 'worker', latency_ms: 'slow' },
+  },
+  {
+    id: 4,
+    level: 0,
+    source: 'syslog',
+    host: 'WEB1',
+    message: '100% done_ok with C:\\temp\\new and back\\slash',
+    format: 'raw',
+    parseError: 'no format matched',
+    fields: null,
+  },
+  {
+    id: 5,
+    level: 7,
+    source: 'http',
+    message: 'Grüße from İstanbul: ΣΑΣ 🚀',
+    fields: { 'a"b': 'quote key', '*': 'star key', 'we/ird~key': 'x', 'user.id': '42', '': 'empty key' },
+  },
+  {
+    id: 6,
+    level: 2,
+    source: 'http',
+    host: 'db',
+    message: `'; DROP TABLE logs; --`,
+    status: 404,
+    path: '/api/items/7',
+    fields: { service: 'api', latency_ms: 2000.5 },
+  },
   { id: 7, level: 6, source: '/srv/app/access.log', message: '50%_off sale_100', fields: {} },
 ];
 
@@ -218,13 +269,48 @@ const fold = (s: string) => Array.from(s, (ch) => (ch === 'İ' ? 'i' : ch.toLowe
 /** Syntax, SQL and LIKE specials, and letters whose case rules are unusual. */
 const ALPHABET = [
   ...`abcXYZ019 '";%_\\*-!:/()<>=~`,
-  '\t', '\n', '\u0000', '\u00a0', 'é', 'É', 'ß', 'ẞ', 'Σ', 'σ', 'ς', 'İ', 'ı', 'I', 'i', 'Ä', 'ä', 'Ж', 'ж', 'ǅ', 'ǆ', '日', '🚀', '\u0301', 'K', 'K',
+  '\t',
+  '\n',
+  '\u0000',
+  '\u00a0',
+  'é',
+  'É',
+  'ß',
+  'ẞ',
+  'Σ',
+  'σ',
+  'ς',
+  'İ',
+  'ı',
+  'I',
+  'i',
+  'Ä',
+  'ä',
+  'Ж',
+  'ж',
+  'ǅ',
+  'ǆ',
+  '日',
+  '🚀',
+  '\u0301',
+  'K',
+  'K',
 ];
 const text = (maxLength: number) => fc.string({ unit: fc.constantFrom(...ALPHABET), maxLength });
 
 const HOSTILE = [
-  `'; DROP TABLE logs; --`, `it's "quoted"`, '100%', '50%_off', 'a_b', 'C:\\temp\\new', 'back\\slash', 'ΣΑΣ σας',
-  'İstanbul ISTANBUL', 'Straße STRASSE', '\u0000nul', '',
+  `'; DROP TABLE logs; --`,
+  `it's "quoted"`,
+  '100%',
+  '50%_off',
+  'a_b',
+  'C:\\temp\\new',
+  'back\\slash',
+  'ΣΑΣ σας',
+  'İstanbul ISTANBUL',
+  'Straße STRASSE',
+  '\u0000nul',
+  '',
 ];
 
 describe('message search, property-tested against a JavaScript filter', () => {
@@ -280,7 +366,11 @@ describe('message search, property-tested against a JavaScript filter', () => {
     await fc.assert(
       fc.asyncProperty(needle, needle, async (a, b) => {
         fc.pre(a !== '' || b !== '');
-        const query = formatQuery({ type: 'text', value: { kind: 'wildcard', parts: [a, b] }, span: { start: 0, end: 0 } });
+        const query = formatQuery({
+          type: 'text',
+          value: { kind: 'wildcard', parts: [a, b] },
+          span: { start: 0, end: 0 },
+        });
         const hit = (m: string) => {
           const at = fold(m).indexOf(fold(a));
           return at >= 0 && fold(m).indexOf(fold(b), at + fold(a).length) >= 0;

@@ -60,7 +60,11 @@ describe('compileQuery', () => {
     ['host:a_b*', "host LIKE ? ESCAPE '\\'", ['a\\_b%']],
     ['host:*', 'host IS NOT NULL', []],
     ['path:/^\\/api/', 'regexp_matches(path, ?)', ['^\\/api']],
-    ['source:access.log', "(source = ? OR parse_filename(source, false, 'both_slash') = ?)", ['access.log', 'access.log']],
+    [
+      'source:access.log',
+      "(source = ? OR parse_filename(source, false, 'both_slash') = ?)",
+      ['access.log', 'access.log'],
+    ],
     ['source:/var/log/a.log', 'source = ?', ['/var/log/a.log']],
     ['source:*.log', "(source LIKE ? OR parse_filename(source, false, 'both_slash') LIKE ?)", ['%.log', '%.log']],
     // numbers
@@ -84,11 +88,7 @@ describe('compileQuery', () => {
     // structure; NOT treats "no value" as "not a match"
     ['-host:web1', '(NOT COALESCE(host = ?, FALSE))', ['web1']],
     ['status!=200', '(NOT COALESCE(status = ?, FALSE))', [200]],
-    [
-      'level:error OR host:a b',
-      '(level = ? OR (host = ? AND contains(lower(message), lower(?))))',
-      [6, 'a', 'b'],
-    ],
+    ['level:error OR host:a b', '(level = ? OR (host = ? AND contains(lower(message), lower(?))))', [6, 'a', 'b']],
     ['* -level:debug', '(TRUE AND (NOT COALESCE(level = ?, FALSE)))', [2]],
   ])('%s', (text, sql, params) => {
     expect(compile(text)).toEqual({ sql, params });
@@ -105,7 +105,11 @@ describe('compileQuery', () => {
     ['host>5', '">" compares numbers, levels and times; "host" is text', 'host>5'],
     ['service>abc', '">" compares numbers, levels and times; "service" is text', 'service>abc'],
     ['message>5', '">" does not apply to the message; use message:text', 'message>5'],
-    ['ts:yesterday', '"ts" is a time; "yesterday" is not one (write 2024-05-01T12:00:00Z or milliseconds since 1970)', 'yesterday'],
+    [
+      'ts:yesterday',
+      '"ts" is a time; "yesterday" is not one (write 2024-05-01T12:00:00Z or milliseconds since 1970)',
+      'yesterday',
+    ],
     ['ts:/2024/', '"ts" is a time: compare it with > or <, not a regular expression', 'ts:/2024/'],
     ['a -pattern:123', 'patterns are not available yet', 'pattern'],
     ['pattern:*', 'patterns are not available yet', 'pattern'],
@@ -192,7 +196,10 @@ describe('compileTimeRange', () => {
       params: [t * 1000, (t + 1000) * 1000],
     });
     expect(compileTimeRange(t, null)).toEqual({ sql: 'ts >= make_timestamp(CAST(? AS BIGINT))', params: [t * 1000] });
-    expect(compileTimeRange(undefined, t)).toEqual({ sql: 'ts < make_timestamp(CAST(? AS BIGINT))', params: [t * 1000] });
+    expect(compileTimeRange(undefined, t)).toEqual({
+      sql: 'ts < make_timestamp(CAST(? AS BIGINT))',
+      params: [t * 1000],
+    });
     expect(compileTimeRange(null, null)).toEqual({ sql: 'TRUE', params: [] });
     expect(compileTimeRange(1.0005, null).params).toEqual([1001]);
     expect(() => compileTimeRange(NaN, null)).toThrow(RangeError);

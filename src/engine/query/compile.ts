@@ -108,9 +108,15 @@ class Compiler {
   node(n: QueryNode): Sql {
     switch (n.type) {
       case 'and':
-        return sql`(${joinSql(n.children.map((c) => this.node(c)), ' AND ')})`;
+        return sql`(${joinSql(
+          n.children.map((c) => this.node(c)),
+          ' AND ',
+        )})`;
       case 'or':
-        return sql`(${joinSql(n.children.map((c) => this.node(c)), ' OR ')})`;
+        return sql`(${joinSql(
+          n.children.map((c) => this.node(c)),
+          ' OR ',
+        )})`;
       case 'not':
         return sql`(NOT COALESCE(${this.node(n.child)}, FALSE))`;
       case 'all':
@@ -130,7 +136,11 @@ class Compiler {
     const info = this.catalog.resolve(ref.name);
     if (!info) {
       const near = this.catalog.suggest(ref.name);
-      const hint = near ? ` (did you mean "${near}"?)` : ref.name.match(/^https?$/i) ? ' (to search for a URL, put it in quotes)' : '';
+      const hint = near
+        ? ` (did you mean "${near}"?)`
+        : ref.name.match(/^https?$/i)
+          ? ' (to search for a URL, put it in quotes)'
+          : '';
       throw new QueryError(`unknown field "${ref.name}"${hint}`, ref.span.start, ref.span.end);
     }
     if (info.unavailable) throw new QueryError(info.unavailable, ref.span.start, ref.span.end);
@@ -152,7 +162,11 @@ class Compiler {
         return levelIn(LEVELS.filter((l) => re.test(l)));
       }
       case 'time':
-        throw new QueryError(`"${f.name}" is a time: compare it with > or <, not a regular expression`, n.span.start, n.span.end);
+        throw new QueryError(
+          `"${f.name}" is a time: compare it with > or <, not a regular expression`,
+          n.span.start,
+          n.span.end,
+        );
       case 'number':
         return sql`regexp_matches(${textExpr(f)}, ${n.pattern}${flags})`;
       case 'text':
@@ -194,7 +208,9 @@ function messageMatch(v: Value): Sql {
   if (v.kind === 'literal') return messageContains(v.text);
   // Leading and trailing `*` add nothing to a substring search; `*err*` is just "err".
   const parts = trimEmptyEnds(v.parts);
-  return parts.length === 1 ? messageContains(parts[0]!) : like(trusted('message'), parts, { anchored: false, ignoreCase: true });
+  return parts.length === 1
+    ? messageContains(parts[0]!)
+    : like(trusted('message'), parts, { anchored: false, ignoreCase: true });
 }
 
 function trimEmptyEnds(parts: string[]): string[] {
@@ -271,7 +287,10 @@ function compareLevel(n: FieldNode, f: FieldInfo): Sql {
 
 function levelIn(levels: readonly string[]): Sql {
   if (levels.length === 0) return FALSE;
-  return sql`level IN (${joinSql(levels.map((l) => sql`${levelCode(l as (typeof LEVELS)[number])}`), ', ')})`;
+  return sql`level IN (${joinSql(
+    levels.map((l) => sql`${levelCode(l as (typeof LEVELS)[number])}`),
+    ', ',
+  )})`;
 }
 
 function compareTime(n: FieldNode, f: FieldInfo): Sql {

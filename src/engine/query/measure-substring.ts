@@ -15,19 +15,41 @@ import { messageContains } from './sql';
 
 const N = Number(process.env.N ?? 6_000_000);
 const RUNS = Number(process.env.RUNS ?? 7);
-const NEEDLES = (process.env.NEEDLES ?? 'connection refused|nosuchthing|Mozilla|10.9.8.7:5432|GET /api/users/4242').split('|');
+const NEEDLES = (
+  process.env.NEEDLES ?? 'connection refused|nosuchthing|Mozilla|10.9.8.7:5432|GET /api/users/4242'
+).split('|');
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (m) => '\\' + m);
 const regexEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Each way of writing it: SQL and its parameters. `exact: false` marks the case-sensitive reference. */
 const strategies: { name: string; exact: boolean; build: (n: string) => [string, DuckDBValue[]] }[] = [
-  { name: 'message ILIKE ? ESCAPE', exact: true, build: (n) => [`message ILIKE ? ESCAPE '\\'`, [`%${likeEscape(n)}%`]] },
+  {
+    name: 'message ILIKE ? ESCAPE',
+    exact: true,
+    build: (n) => [`message ILIKE ? ESCAPE '\\'`, [`%${likeEscape(n)}%`]],
+  },
   { name: 'message ILIKE ? (no ESCAPE)', exact: true, build: (n) => [`message ILIKE ?`, [`%${n}%`]] },
-  { name: 'lower(message) LIKE ? ESCAPE', exact: true, build: (n) => [`lower(message) LIKE ? ESCAPE '\\'`, [`%${likeEscape(n.toLowerCase())}%`]] },
-  { name: 'contains(lower(message), ?) [JS-lowered]', exact: true, build: (n) => [`contains(lower(message), ?)`, [n.toLowerCase()]] },
-  { name: 'contains(lower(message), lower(?))', exact: true, build: (n) => [`contains(lower(message), lower(?))`, [n]] },
-  { name: "regexp_matches(message, ?, 'i')", exact: true, build: (n) => [`regexp_matches(message, ?, 'i')`, [regexEscape(n)]] },
+  {
+    name: 'lower(message) LIKE ? ESCAPE',
+    exact: true,
+    build: (n) => [`lower(message) LIKE ? ESCAPE '\\'`, [`%${likeEscape(n.toLowerCase())}%`]],
+  },
+  {
+    name: 'contains(lower(message), ?) [JS-lowered]',
+    exact: true,
+    build: (n) => [`contains(lower(message), ?)`, [n.toLowerCase()]],
+  },
+  {
+    name: 'contains(lower(message), lower(?))',
+    exact: true,
+    build: (n) => [`contains(lower(message), lower(?))`, [n]],
+  },
+  {
+    name: "regexp_matches(message, ?, 'i')",
+    exact: true,
+    build: (n) => [`regexp_matches(message, ?, 'i')`, [regexEscape(n)]],
+  },
   {
     name: 'CHOSEN messageContains (mixed)',
     exact: true,
@@ -61,8 +83,12 @@ await conn.run(`
     END, 'nginx'
   FROM (SELECT i, (hash(i) >> 1)::BIGINT AS h FROM range(${N}) r(i))`);
 if (process.env.DBFILE) await conn.run('CHECKPOINT');
-const stats = (await conn.runAndReadAll('SELECT count(*)::INTEGER AS n, avg(length(message))::INTEGER AS len FROM logs')).getRowObjectsJS()[0]!;
-console.log(`${stats.n} messages of ${stats.len} characters on average, generated in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+const stats = (
+  await conn.runAndReadAll('SELECT count(*)::INTEGER AS n, avg(length(message))::INTEGER AS len FROM logs')
+).getRowObjectsJS()[0]!;
+console.log(
+  `${stats.n} messages of ${stats.len} characters on average, generated in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+);
 console.log(`count(*) per needle; median of ${RUNS} runs (min), threads=2\n`);
 
 for (const needle of NEEDLES) {

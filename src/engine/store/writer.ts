@@ -37,7 +37,10 @@ const MAX_USMALLINT = 65535;
 /**
  * The store's only writer. Batches queue up; each commit takes everything queued (up to
  * a cap) and writes it in one transaction with the appender — group commit, so many
- * small batches (live sources) cost one fsync, and a batch's promise resolves only after
+ * small batches (live sources) cost one fsync, and a bulk import commits more than a row
+ * group (122,880 rows) at a time, which DuckDB writes straight to the file instead of
+ * through the WAL and again at checkpoint (measured: flush + commit 9 s → 1.5 s per
+ * 500k rows); and a batch's promise resolves only after
  * its rows are durable. The queue is bounded: `append` waits while it is full, which is
  * how back-pressure reaches the sources.
  */
@@ -60,17 +63,22 @@ export class LogWriter {
   ) {}
 
   static async create(store: Store, opts: { maxQueuedRows?: number; maxRowsPerCommit?: number } = {}): Promise<LogWriter> {
-    const w = new LogWriter(store, opts.maxQueuedRows ?? 400_000, opts.maxRowsPerCommit ?? 200_000);
+    const w = new LogWriter(store, opts.maxQueuedRows ?? 160_000, opts.maxRowsPerCommit ?? 250_000);
     const [row] = await store.write('SELECT coalesce(max(id), 0)::BIGINT AS max FROM logs');
     w.nextId = Number(row!.max) + 1;
     for (const f of await store.write('SELECT name, type FROM field_names')) w.knownFields.set(String(f.name), String(f.type));
     return w;
   }
 
+  /** Resolves when the queue has room: producers await it before reading more input. */
+  async whenSpace(): Promise<void> {
+    while (this.queuedRows >= this.maxQueuedRows) await new Promise<void>((r) => this.spaceWaiters.push(r));
+  }
+
   /** Resolves once the batch is committed. Waits first while the queue is full. */
   async append(batch: WriteBatch): Promise<void> {
     if (this.closed) throw new Error('the store is closing');
-    while (this.queuedRows >= this.maxQueuedRows) await new Promise<void>((r) => this.spaceWaiters.push(r));
+    await this.whenSpace();
     const done = new Promise<void>((resolve, reject) => this.queue.push({ batch, resolve, reject }));
     this.queuedRows += batch.records.length;
     void this.drain();
