@@ -56,6 +56,30 @@ describe('engine: import and search on a real DuckDB file', () => {
     expect(seen).toEqual(Array.from({ length: 250 }, (_, i) => 250 - i));
   });
 
+  it('finds the newest matches exactly as a full sort would, on data out of time order', async () => {
+    const engine = await open();
+    // Shuffled times over a year plus a dense burst in the last minute: the window search
+    // must widen past sparse stretches and not stop early inside the burst.
+    const lines: string[] = [];
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const end = Date.UTC(2024, 11, 31, 23, 59);
+    for (let i = 0; i < 3000; i++) {
+      const t = i < 2900 ? end - Math.floor(rand() * 365 * 86400e3) : end - Math.floor(rand() * 60e3);
+      const word = i % 7 === 0 ? 'needle' : 'hay';
+      lines.push(JSON.stringify({ ts: new Date(t).toISOString(), level: 'info', msg: `${word} ${i}` }));
+    }
+    await importAll(engine, [writeFile(tempDir(), 'shuffled.ndjson', lines.join('\n'))]);
+    for (const query of ['', 'needle']) {
+      const expected = await engine.store.read(
+        `SELECT id::DOUBLE AS id FROM logs WHERE contains(message, ?) ORDER BY ts DESC, id DESC LIMIT 150`,
+        [query],
+      );
+      const got = await engine.call('search', { query, limit: 150, count: false });
+      expect(got.rows.map((r) => r.id)).toEqual(expected.map((r) => Number(r.id)));
+    }
+  });
+
   it('buckets a histogram over the stored range, split by level, totals matching the count', async () => {
     const engine = await open();
     await importAll(engine, [writeFile(tempDir(), 'a.log', nginxLines(120).join('\n'))]);

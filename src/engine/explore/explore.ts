@@ -86,17 +86,8 @@ export class Explorer {
   async search(p: Params<'search'>): Promise<Result<'search'>> {
     const started = performance.now();
     const w = await this.where(p.query, p.from, p.to);
-    let sql = `SELECT ${ROW_COLUMNS} FROM logs WHERE ${w.sql}`;
-    const params = [...w.params];
-    if (p.cursor) {
-      const us = Math.round(p.cursor.ts * 1000);
-      sql += ` AND (ts < make_timestamp(?::BIGINT) OR (ts = make_timestamp(?::BIGINT) AND id < ?))`;
-      params.push(us, us, p.cursor.id);
-    }
-    sql += ` ORDER BY ts DESC, id DESC LIMIT ?`;
-    params.push(p.limit);
     const [rows, total] = await Promise.all([
-      this.store.read(sql, params),
+      this.newestMatches(w, p),
       p.count ? this.store.read(`SELECT count(*)::DOUBLE AS n FROM logs WHERE ${w.sql}`, w.params) : Promise.resolve(null),
     ]);
     const out = rows.map(toRow);
@@ -109,18 +100,57 @@ export class Explorer {
     };
   }
 
+  /**
+   * The newest `limit` matches below the cursor. A common term matches millions of rows,
+   * and ORDER BY … LIMIT over all of them costs a full sort-scan; the newest ones sit in
+   * the last sliver of time, so look there first and widen the window (×8) until the page
+   * is full. DuckDB's zone maps on ts skip the row groups outside each window.
+   */
+  private async newestMatches(w: Where, p: Params<'search'>): Promise<Row[]> {
+    let sql = `SELECT ${ROW_COLUMNS} FROM logs WHERE ${w.sql}`;
+    const params: unknown[] = [...w.params];
+    let hi = p.to;
+    if (p.cursor) {
+      const us = Math.round(p.cursor.ts * 1000);
+      sql += ` AND (ts < make_timestamp(?::BIGINT) OR (ts = make_timestamp(?::BIGINT) AND id < ?))`;
+      params.push(us, us, p.cursor.id);
+      hi = Math.min(hi ?? Infinity, p.cursor.ts + 0.001);
+    }
+    const bounds = await this.storedRange();
+    const lo = Math.max(p.from ?? -Infinity, bounds?.lo ?? -Infinity);
+    hi = Math.min(hi ?? Infinity, bounds ? bounds.hi + 1 : Infinity);
+    const order = ` ORDER BY ts DESC, id DESC LIMIT ?`;
+    if (Number.isFinite(lo) && Number.isFinite(hi) && hi > lo) {
+      for (let span = (hi - lo) / 512; span < hi - lo; span *= 8) {
+        const rows = await this.store.read(`${sql} AND ts >= make_timestamp(?::BIGINT)${order}`, [
+          ...params,
+          Math.floor((hi - span) * 1000),
+          p.limit,
+        ]);
+        if (rows.length >= p.limit) return rows;
+      }
+    }
+    return this.store.read(sql + order, [...params, p.limit]);
+  }
+
+  /** First and last event time stored, from the sources table (no scan of logs). */
+  private async storedRange(): Promise<{ lo: number; hi: number } | null> {
+    const [b] = await this.store.read(
+      `SELECT epoch_ms(min(first_ts))::DOUBLE AS lo, epoch_ms(max(last_ts))::DOUBLE AS hi FROM sources`,
+    );
+    if (!b || b.lo === null || b.hi === null) return null;
+    return { lo: Number(b.lo), hi: Number(b.hi) };
+  }
+
   async histogram(p: Params<'histogram'>): Promise<Histogram> {
     const started = performance.now();
     const w = await this.where(p.query, p.from, p.to);
     let from = p.from;
     let to = p.to;
     if (from === null || to === null) {
-      // The range of what is stored; sources keeps it, so no scan of logs is needed.
-      const [b] = await this.store.read(
-        `SELECT epoch_ms(min(first_ts))::DOUBLE AS lo, epoch_ms(max(last_ts))::DOUBLE AS hi FROM sources`,
-      );
-      from ??= b?.lo === null || b?.lo === undefined ? Date.now() - 3_600_000 : Number(b.lo);
-      to ??= b?.hi === null || b?.hi === undefined ? Date.now() : Number(b.hi) + 1;
+      const b = await this.storedRange();
+      from ??= b ? b.lo : Date.now() - 3_600_000;
+      to ??= b ? b.hi + 1 : Date.now();
     }
     if (to <= from) to = from + 1000;
     const bucketMs = niceBucket((to - from) / p.buckets);
