@@ -83,28 +83,35 @@ export function isCaseless(s: string): boolean {
 /**
  * "The message contains `needle`, ignoring case".
  *
- * Measured with src/engine/query/measure-substring.ts: count(*) over 6 M generated nginx
- * access-log messages (139 bytes on average), in-memory DuckDB 1.5, threads=2, on the
- * 2-core build machine; median of 9 runs (min in brackets). The machine is shared, so
- * figures wander by ±10 %.
+ * Measured with `npx tsx bench/substring-methods.ts`: count(*) over 6 M
+ * generated nginx access-log messages (139 characters on average, the needle planted in
+ * 20 of them), in-memory DuckDB 1.5, threads=2, on the 2-core build machine; median of 9
+ * runs (min in brackets). Other jobs shared the machine, so medians wander; the minimums
+ * are the better guide, and a second and third run kept the same order.
  *
- *   needle                    ILIKE ?             contains(lower(message), lower(?))   regexp_matches(message, ?, 'i')   contains(message, ?)*
- *   "connection refused"      1950 ms (1843)      322 ms (305)                         354 ms (324)                      126 ms (124)
- *   "nosuchthing"             2128 ms (1883)      327 ms (306)                         331 ms (327)                      130 ms (125)
- *   "Mozilla" (40 % match)    1645 ms (1598)      298 ms (292)                         341 ms (328)                      99 ms (90)
- *   "10.9.8.7:5432"           2131 ms (2066)      499 ms (497)                         328 ms (319)                      307 ms (295)
- *   (* case-sensitive, so only correct for needles without letters)
+ *   strategy                              "connection refused"  "nosuchthing"   "10.9.8.7:5432"
+ *   message ILIKE ? ESCAPE '\'            1940 (1865)           2387 (2245)     2939 (2490)
+ *   message ILIKE ?  (no ESCAPE)          1015 (1002)           1388 (1278)     1675 (1502)
+ *   lower(message) LIKE ? ESCAPE '\'      1591 (1554)           1707 (1676)     2158 (2071)
+ *   contains(lower(message), ?)  JS-lower  471  (348)            326  (321)      541  (533)
+ *   contains(lower(message), lower(?))    504  (353)            313  (304)      603  (545)
+ *   regexp_matches(message, ?, 'i')       386  (371)            335  (327)      376  (370)
+ *   the mixed form below                  367  (351)            332  (322)      608* (317)
+ *   contains(message, ?)  (case-sensitive, wrong for letters)  136 (134)  132 (129)  352 (317)
+ *   * a noisy median; in a quieter run: 307 (295) against 499 (497) for contains(lower(...))
  *
- * Also tried: `lower(message) LIKE ?` with ESCAPE 1576 ms; `message ILIKE ?` without ESCAPE
- * 1043 ms; contains(lower(message), ?) with the needle lowered in JavaScript: same as
- * lower(?) in SQL, which we keep because JavaScript and DuckDB disagree on a few
- * characters (İ, final sigma). A caseless "anchor" taken from the needle
- * (`contains(message, ' 4242') AND ...`) helped when the anchor was rare (352 → 223 ms) but
- * cost when it was common (314 → 497 ms for "Mozilla/5.0 (X11"), so it is not used.
+ * In the quietest run (median of 5): contains(lower(message), lower(?)) 322 ms for
+ * "connection refused", ILIKE 1950 ms; a common needle ("Mozilla", 40 % of rows) 296 ms.
+ * Lowering the needle in JavaScript is no faster than lower(?) in SQL, and JavaScript and
+ * DuckDB disagree on a few characters (İ, final sigma), so SQL lowers both sides. A caseless
+ * "anchor" from the needle (`contains(message, '/4242') AND ...`) helped when the anchor was
+ * rare (352 → 223 ms) and hurt when it was common (314 → 497 ms for "Mozilla/5.0 (X11"),
+ * so it is not used. regexp_matches(..., 'i') is about as fast, but RE2 folds case by
+ * Unicode case-folding orbits (K, ſ), not by lower(), and costs a regex escape.
  *
- * Chosen: the mixed form. A needle without cased letters (IPs, numbers, ids, punctuation)
- * uses plain contains, as fast as the data allows; any other needle lowers the message
- * once, ~0.3 s for 6 M rows, within the 0.4 s budget.
+ * Chosen: a needle without cased letters (IPs, numbers, ids, punctuation) uses plain
+ * contains, exact and as fast as the data allows; any other needle lowers the message once:
+ * ~0.3-0.35 s for 6 M rows on a quiet machine, within the 0.4 s budget.
  */
 export function messageContains(needle: string): Sql {
   return isCaseless(needle) ? sql`contains(message, ${needle})` : sql`contains(lower(message), lower(${needle}))`;

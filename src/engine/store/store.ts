@@ -41,7 +41,7 @@ export class Store {
     try {
       // Insertion order only matters within a source, and ids carry it: letting DuckDB
       // reorder makes bulk inserts and scans parallel.
-      instance = await duckdb.DuckDBInstance.create(file, { preserve_insertion_order: 'false' });
+      instance = await duckdb.DuckDBInstance.create(file, { preserve_insertion_order: 'false', memory_limit: '256MB' });
     } catch (err) {
       if (/lock/i.test(String((err as Error).message))) throw new StoreLockedError(file);
       throw err;

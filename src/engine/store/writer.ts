@@ -63,7 +63,7 @@ export class LogWriter {
   ) {}
 
   static async create(store: Store, opts: { maxQueuedRows?: number; maxRowsPerCommit?: number } = {}): Promise<LogWriter> {
-    const w = new LogWriter(store, opts.maxQueuedRows ?? 160_000, opts.maxRowsPerCommit ?? 250_000);
+    const w = new LogWriter(store, opts.maxQueuedRows ?? 60_000, opts.maxRowsPerCommit ?? 250_000);
     const [row] = await store.write('SELECT coalesce(max(id), 0)::BIGINT AS max FROM logs');
     w.nextId = Number(row!.max) + 1;
     for (const f of await store.write('SELECT name, type FROM field_names')) w.knownFields.set(String(f.name), String(f.type));

@@ -2,16 +2,16 @@
  * How fast can "the message contains X, ignoring case" be over 6 M rows? Produces the
  * figures quoted at messageContains (sql.ts). Not a test; run it by hand:
  *
- *   npx tsx src/engine/query/measure-substring.ts
- *   N=1000000 RUNS=5 NEEDLES='foo|bar' DBFILE=/tmp/m.duckdb npx tsx src/engine/query/measure-substring.ts
+ *   npx tsx bench/substring-methods.ts
+ *   N=1000000 RUNS=5 NEEDLES='foo|bar' DBFILE=/tmp/m.duckdb npx tsx bench/substring-methods.ts
  *
  * It generates nginx-like access-log messages inside DuckDB (deterministic, from hash(i)),
  * plants a rare line 20 times, and times count(*) for each way of writing the search,
  * checking that the case-insensitive ones agree.
  */
 import { DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
-import { migrations } from '../store/schema';
-import { messageContains } from './sql';
+import { migrations } from '../src/engine/store/schema';
+import { messageContains } from '../src/engine/query/sql';
 
 const N = Number(process.env.N ?? 6_000_000);
 const RUNS = Number(process.env.RUNS ?? 7);
