@@ -11,6 +11,7 @@ import {
 } from '../shared/protocol';
 import { Explorer, QueryTextError } from './explore/explore';
 import { Importer, type ImportTarget } from './import/importer';
+import { PatternQueries } from './patterns/pattern-queries';
 import { Store } from './store/store';
 import { LogWriter } from './store/writer';
 import { VERSION } from './version';
@@ -41,6 +42,7 @@ export class Engine {
   private readonly startedAt = Date.now();
   private dataChangedTimer: NodeJS.Timeout | null = null;
   private pendingRows = 0;
+  private readonly patternQueries: PatternQueries;
 
   private constructor(
     readonly opts: Required<EngineOptions>,
@@ -50,6 +52,7 @@ export class Engine {
     readonly importer: Importer,
   ) {
     this.events.setMaxListeners(0);
+    this.patternQueries = new PatternQueries(store, explorer);
     writer.onCommit = (rows) => this.noteCommit(rows);
     this.handlers = {
       health: async () => ({
@@ -67,6 +70,8 @@ export class Engine {
       context: async (p) => ({ rows: await explorer.context(p.id, p.before, p.after) }),
       parseQuery: async (p) => ({ error: await explorer.checkQuery(p.query) }),
       sources: () => explorer.sources(),
+      patterns: (p) => this.patternQueries.list(p),
+      patternsCompare: (p) => this.patternQueries.compare(p),
       importStart: async (p) => ({ importId: this.importFiles(p.paths.map((path) => ({ path }))) }),
       importCancel: async (p) => ({ cancelled: importer.cancel(p.importId) }),
       importStatus: async (p) => importer.status(p.importId),

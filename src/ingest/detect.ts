@@ -28,7 +28,7 @@ export function scoreFormat(format: CompiledFormat, lines: readonly string[]): F
     const line = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
     if (line.trim() === '') continue;
     if (format.parse(line, tc)) parsed++;
-    else if (false) continued++;
+    else if (format.multiline && parsed > 0) continued++;
   }
   return { parsed, continued };
 }

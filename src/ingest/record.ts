@@ -25,4 +25,8 @@ export interface IngestRecord {
   line: number;
   /** Set when no format parsed the line: the record is the raw line, marked. */
   parseError: string | null;
+  /** The record's pattern, once the miner has seen it (src/ingest/patterns). */
+  templateId?: number | null;
+  /** The pattern's variable values in this record, in order. */
+  params?: string[] | null;
 }

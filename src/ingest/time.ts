@@ -7,9 +7,9 @@
  * call: the date is integer arithmetic, and a zone's offset is cached per hour.
  */
 
-import { F, NAMED_LAYOUTS, NUMERIC_LAYOUTS, resetStamp, textParser } from './formats/stamps';
+import { NAMED_LAYOUTS, NUMERIC_LAYOUTS, daysFromCivil, finish, resetStamp, textParser } from './formats/stamps';
 
-export { NAMED_LAYOUTS };
+export { NAMED_LAYOUTS, daysFromCivil };
 
 export interface TimeOptions {
   /** Zone for stamps that carry no offset: 'UTC', 'local', an IANA name or '+02:00'. */
@@ -27,22 +27,6 @@ export type TimeReader = (value: string | number, tc: TimeContext) => number | n
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
-/** A year-less stamp may lie this far after the reference (clock skew, zone mix-ups). */
-const YEARLESS_SLACK = DAY;
-
-/** Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's days_from_civil). */
-export function daysFromCivil(y: number, m: number, d: number): number {
-  if (m <= 2) y -= 1;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
-  return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
-}
-
-function daysInMonth(y: number, m: number): number {
-  if (m === 2) return y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28;
-  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
-}
 
 // ---------------------------------------------------------------------------------------
 // Zones
@@ -189,32 +173,6 @@ export class TimeContext {
     this.referenceMs = opts.referenceMs;
     this.refYear = new Date(opts.referenceMs).getUTCFullYear();
   }
-}
-
-// ---------------------------------------------------------------------------------------
-// From fields to an instant
-
-function finish(tc: TimeContext): number | null {
-  if (F.pm >= 0) {
-    if (F.H < 1 || F.H > 12) return null;
-    F.H = (F.H % 12) + F.pm * 12;
-  }
-  if (F.Mo < 1 || F.Mo > 12 || F.D < 1 || F.H > 23 || F.Mi > 59 || F.S > 60) return null;
-  const clock = F.H * HOUR + F.Mi * MINUTE + F.S * 1000 + F.Ms;
-  if (F.hasYear) {
-    if (F.D > daysInMonth(F.Y, F.Mo)) return null;
-    const local = daysFromCivil(F.Y, F.Mo, F.D) * DAY + clock;
-    return F.hasOff ? local - F.Off : tc.zone.toUtc(local);
-  }
-  // Year-less (syslog): the latest year that does not put the stamp after the reference.
-  const limit = tc.referenceMs + YEARLESS_SLACK;
-  for (let y = tc.refYear + 1; y >= tc.refYear - 8; y--) {
-    if (F.D > daysInMonth(y, F.Mo)) continue;
-    const local = daysFromCivil(y, F.Mo, F.D) * DAY + clock;
-    const t = F.hasOff ? local - F.Off : tc.zone.toUtc(local);
-    if (t <= limit) return t;
-  }
-  return null;
 }
 
 /**

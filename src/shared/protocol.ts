@@ -111,6 +111,43 @@ export const FacetSchema = z.object({
 });
 export type Facet = z.infer<typeof FacetSchema>;
 
+export const PatternSchema = z.object({
+  id: z.number().int(),
+  /** Template text, variables written <*>. */
+  template: z.string(),
+  /** Records of this pattern matching the query in the range. */
+  count: z.number().int(),
+  /** First and last time the pattern was ever seen (all data, not only the range). */
+  firstSeen: EpochMs,
+  lastSeen: EpochMs,
+  /** Seen for the first time inside the range asked for. */
+  newInRange: z.boolean(),
+  /** Counts by level in the range ('none' for records without a level). */
+  levels: z.record(z.string(), z.number().int()),
+  /** Counts per bucket across the range, for a sparkline. */
+  trend: z.array(z.number().int()),
+  example: z.string(),
+  sources: z.array(z.string()),
+});
+export type Pattern = z.infer<typeof PatternSchema>;
+
+export const PatternChangeSchema = z.object({
+  id: z.number().int(),
+  template: z.string(),
+  countA: z.number().int(),
+  countB: z.number().int(),
+  /** Change in share of the side's records, B against A (1 = unchanged); null when A has none. */
+  ratio: z.number().nullable(),
+});
+export type PatternChange = z.infer<typeof PatternChangeSchema>;
+
+const CompareSide = z.object({
+  from: EpochMs.nullable().default(null),
+  to: EpochMs.nullable().default(null),
+  /** Restrict this side to one source (a good run against a bad run). */
+  source: z.string().max(4096).nullable().default(null),
+});
+
 /** A problem with a query, pointing at the place in the text it is about. */
 export const QueryErrorSchema = z.object({
   message: z.string(),
@@ -185,6 +222,42 @@ export const methods = {
       after: z.number().int().min(0).max(500).default(10),
     }),
     result: z.object({ rows: z.array(LogRowSchema) }),
+  },
+  /** Patterns (templates) of the records matching a query in a range. */
+  patterns: {
+    params: QueryParams.extend({
+      sort: z.enum(['count', 'first', 'last', 'new']).default('count'),
+      limit: z.number().int().min(1).max(1000).default(200),
+      buckets: z.number().int().min(1).max(200).default(24),
+    }),
+    result: z.object({
+      patterns: z.array(PatternSchema),
+      /** Distinct patterns matching, beyond the ones listed. */
+      total: z.number().int(),
+      bucketMs: z.number(),
+      start: EpochMs,
+      tookMs: z.number(),
+    }),
+  },
+  /**
+   * Compare two ranges or two sources: patterns new in B, gone from A, and those whose
+   * share of the records changed most.
+   */
+  patternsCompare: {
+    params: z.object({
+      query: z.string().max(10_000).default(''),
+      a: CompareSide,
+      b: CompareSide,
+      limit: z.number().int().min(1).max(500).default(50),
+    }),
+    result: z.object({
+      added: z.array(PatternChangeSchema),
+      gone: z.array(PatternChangeSchema),
+      changed: z.array(PatternChangeSchema),
+      totalA: z.number().int(),
+      totalB: z.number().int(),
+      tookMs: z.number(),
+    }),
   },
   /** Check a query without running it: the UI shows errors as the user types. */
   parseQuery: {

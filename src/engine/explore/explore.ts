@@ -133,6 +133,16 @@ export class Explorer {
     return this.store.read(sql + order, [...params, p.limit]);
   }
 
+  /** A time range with open ends closed by what is stored (the last hour when nothing is). */
+  async range(from: number | null, to: number | null): Promise<{ from: number; to: number }> {
+    if (from === null || to === null) {
+      const b = await this.storedRange();
+      from ??= b ? b.lo : Date.now() - 3_600_000;
+      to ??= b ? b.hi + 1 : Date.now();
+    }
+    return { from, to: to <= from ? from + 1000 : to };
+  }
+
   /** First and last event time stored, from the sources table (no scan of logs). */
   private async storedRange(): Promise<{ lo: number; hi: number } | null> {
     const [b] = await this.store.read(
@@ -145,14 +155,7 @@ export class Explorer {
   async histogram(p: Params<'histogram'>): Promise<Histogram> {
     const started = performance.now();
     const w = await this.where(p.query, p.from, p.to);
-    let from = p.from;
-    let to = p.to;
-    if (from === null || to === null) {
-      const b = await this.storedRange();
-      from ??= b ? b.lo : Date.now() - 3_600_000;
-      to ??= b ? b.hi + 1 : Date.now();
-    }
-    if (to <= from) to = from + 1000;
+    const { from, to } = await this.range(p.from, p.to);
     const bucketMs = niceBucket((to - from) / p.buckets);
     const start = Math.floor(from / bucketMs) * bucketMs;
     const n = Math.max(1, Math.ceil((to - start) / bucketMs));

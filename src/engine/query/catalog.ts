@@ -58,9 +58,8 @@ export const BUILTIN_FIELDS: readonly FieldInfo[] = [
   { name: 'line', type: 'number', source: column('line') },
   { name: 'ts', type: 'time', source: column('ts') },
   { name: 'ingest_ts', type: 'time', source: column('ingest_ts') },
-  // The pattern miner will fill logs.template_id (a later migration adds it); deleting the
-  // `unavailable` line is all it takes to enable `pattern:123`.
-  { name: 'pattern', type: 'number', source: column('template_id'), unavailable: 'patterns are not available yet' },
+  // The miner's pattern id (templates.id); merged patterns are re-pointed in logs too.
+  { name: 'pattern', type: 'number', source: column('template_id') },
 ];
 
 /** field_names.type is what ingest saw in the JSON; anything numeric compares as a number. */

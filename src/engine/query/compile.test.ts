@@ -111,8 +111,7 @@ describe('compileQuery', () => {
       'yesterday',
     ],
     ['ts:/2024/', '"ts" is a time: compare it with > or <, not a regular expression', 'ts:/2024/'],
-    ['a -pattern:123', 'patterns are not available yet', 'pattern'],
-    ['pattern:*', 'patterns are not available yet', 'pattern'],
+    ['pattern:abc', '"pattern" holds numbers; "abc" is not a number', 'abc'],
     ['"abc', 'unclosed quote starting at 0', '"abc'],
   ])('rejects %s', (text, message, at) => {
     expect(compileError(text)).toEqual({ message, at });
@@ -123,15 +122,19 @@ describe('compileQuery', () => {
     expect(checkQuery('level:error', catalog)).toBeNull();
   });
 
-  it('compiles pattern:N to template_id once the catalog enables it', () => {
-    const enabled: Catalog = {
+  it('compiles pattern:N to template_id', () => {
+    expect(compile('pattern:123')).toEqual({ sql: 'template_id = ?', params: [123] });
+  });
+
+  it('refuses a field the catalog marks unavailable, with its reason', () => {
+    const limited: Catalog = {
       ...catalog,
       resolve: (name) => {
         const f = catalog.resolve(name);
-        return f?.name === 'pattern' ? { ...f, unavailable: undefined } : f;
+        return f?.name === 'pattern' ? { ...f, unavailable: 'patterns are switched off' } : f;
       },
     };
-    expect(compile('pattern:123', enabled)).toEqual({ sql: 'template_id = ?', params: [123] });
+    expect(() => compile('-pattern:1', limited)).toThrow('patterns are switched off');
   });
 
   it('rejects an operator it does not know rather than printing it', () => {
@@ -210,7 +213,7 @@ describe('catalog', () => {
   it('lists the queryable fields: built-ins, then JSON fields, without unavailable ones', () => {
     const names = catalog.list().map((f) => f.name);
     expect(names).toEqual(expect.arrayContaining(['message', 'level', 'source', 'status', 'service', 'latency_ms']));
-    expect(names).not.toContain('pattern');
+    expect(names).toContain('pattern');
     expect(names.filter((n) => n === 'level')).toHaveLength(1);
     expect(catalog.list().find((f) => f.name === 'latency_ms')?.type).toBe('number');
     expect(catalog.list().find((f) => f.name === 'service')?.type).toBe('text');

@@ -70,6 +70,29 @@ export const migrations: Migration[] = [
       CREATE TABLE field_names (name VARCHAR PRIMARY KEY, type VARCHAR NOT NULL);
     `,
   },
+  {
+    version: 2,
+    description: 'patterns: template ids on records, and the templates table',
+    sql: `
+      ALTER TABLE logs ADD COLUMN template_id UINTEGER;  -- the record's pattern (templates.id)
+      ALTER TABLE logs ADD COLUMN params VARCHAR;        -- the pattern's variable values, a JSON array
+
+      -- One row per pattern the miner found. When a pattern turns out to be another one,
+      -- merged_into names the survivor and queries for either find both.
+      CREATE TABLE templates (
+        id          UINTEGER PRIMARY KEY,
+        template    VARCHAR   NOT NULL,  -- variables written <*>
+        first_ts    TIMESTAMP NOT NULL,
+        last_ts     TIMESTAMP NOT NULL,
+        count       BIGINT    NOT NULL,
+        example     VARCHAR   NOT NULL,
+        merged_into UINTEGER
+      );
+
+      -- The miner's own state, so ids stay the same across restarts.
+      CREATE TABLE miner_state (id INTEGER PRIMARY KEY, state JSON NOT NULL, saved_at TIMESTAMP NOT NULL);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1]!.version;

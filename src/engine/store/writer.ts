@@ -55,6 +55,8 @@ export class LogWriter {
   readonly stats: WriterStats = { committed: 0, commits: 0, lastCommitMs: 0 };
   /** Called after every commit with the number of rows it stored. */
   onCommit: (rows: number) => void = () => {};
+  /** The current text of a pattern, for the templates table (set by the engine's miner). */
+  templateText: (id: number) => string | null = () => null;
 
   private constructor(
     private readonly store: Store,
@@ -123,6 +125,7 @@ export class LogWriter {
     const ingestMicros = BigInt(Date.now()) * 1000n;
     const firstId = this.nextId;
     const newFields = new Map<string, string>();
+    const seen = new Map<number, TemplateSeen>();
     await conn.run('BEGIN');
     try {
       const app = await conn.createAppender('logs');
@@ -130,11 +133,13 @@ export class LogWriter {
       for (const b of batches) {
         for (const r of b.records) {
           appendRecord(app, id++, r, b.fallbackTs, ingestMicros, b.source.name, this.knownFields, newFields);
+          if (r.templateId !== null && r.templateId !== undefined) noteTemplate(seen, r, b.fallbackTs);
         }
       }
       app.flushSync();
       app.closeSync();
       for (const b of batches) await this.updateSource(b);
+      if (seen.size) await this.updateTemplates(seen);
       for (const [name, type] of newFields) {
         await conn.run('INSERT OR IGNORE INTO field_names VALUES (?, ?)', [name, type]);
       }
@@ -150,6 +155,28 @@ export class LogWriter {
     this.stats.commits++;
     this.stats.lastCommitMs = performance.now() - started;
     this.onCommit(rows);
+  }
+
+  /**
+   * Counts and times of the patterns this commit stored, in the same transaction as the
+   * rows: one statement over a VALUES list per commit, not one per pattern.
+   */
+  private async updateTemplates(seen: Map<number, TemplateSeen>): Promise<void> {
+    const rows: string[] = [];
+    const params: unknown[] = [];
+    for (const [id, t] of seen) {
+      rows.push('(?::UINTEGER, ?, epoch_ms(?::BIGINT), epoch_ms(?::BIGINT), ?::BIGINT, ?)');
+      params.push(id, this.templateText(id) ?? t.example, Math.floor(t.first), Math.floor(t.last), t.count, t.example);
+    }
+    await this.store.write(
+      `INSERT INTO templates (id, template, first_ts, last_ts, count, example) VALUES ${rows.join(', ')}
+       ON CONFLICT (id) DO UPDATE SET
+         template = excluded.template,
+         first_ts = least(templates.first_ts, excluded.first_ts),
+         last_ts = greatest(templates.last_ts, excluded.last_ts),
+         count = templates.count + excluded.count`,
+      params,
+    );
   }
 
   private async updateSource(b: WriteBatch): Promise<void> {
@@ -213,7 +240,28 @@ function appendRecord(
   else app.appendNull();
   appendText(app, f ? restAsJson(f, known, added) : null);
   appendText(app, r.parseError);
+  if (r.templateId === null || r.templateId === undefined) app.appendNull();
+  else app.appendUInteger(r.templateId);
+  appendText(app, r.params && r.params.length ? JSON.stringify(r.params) : null);
   app.endRow();
+}
+
+interface TemplateSeen {
+  count: number;
+  first: number;
+  last: number;
+  example: string;
+}
+
+function noteTemplate(seen: Map<number, TemplateSeen>, r: IngestRecord, fallbackTs: number): void {
+  const ts = r.ts ?? fallbackTs;
+  const t = seen.get(r.templateId!);
+  if (!t) seen.set(r.templateId!, { count: 1, first: ts, last: ts, example: r.message.slice(0, 2000) });
+  else {
+    t.count++;
+    if (ts < t.first) t.first = ts;
+    if (ts > t.last) t.last = ts;
+  }
 }
 
 function appendText(app: DuckDBAppender, v: string | null): void {
