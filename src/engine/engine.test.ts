@@ -65,7 +65,8 @@ describe('engine: import and search on a real DuckDB file', () => {
     const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     const end = Date.UTC(2024, 11, 31, 23, 59);
     for (let i = 0; i < 3000; i++) {
-      const t = i < 2900 ? end - Math.floor(rand() * 365 * 86400e3) : end - Math.floor(rand() * 60e3);
+      // ...and 300 records sharing one millisecond, so a page boundary falls inside a tie.
+      const t = i < 2600 ? end - Math.floor(rand() * 365 * 86400e3) : i < 2900 ? end - 30e3 : end - Math.floor(rand() * 60e3);
       const word = i % 7 === 0 ? 'needle' : 'hay';
       lines.push(JSON.stringify({ ts: new Date(t).toISOString(), level: 'info', msg: `${word} ${i}` }));
     }
@@ -75,8 +76,17 @@ describe('engine: import and search on a real DuckDB file', () => {
         `SELECT id::DOUBLE AS id FROM logs WHERE contains(message, ?) ORDER BY ts DESC, id DESC LIMIT 150`,
         [query],
       );
-      const got = await engine.call('search', { query, limit: 150, count: false });
-      expect(got.rows.map((r) => r.id)).toEqual(expected.map((r) => Number(r.id)));
+      for (const count of [false, true]) {
+        const got = await engine.call('search', { query, limit: 150, count });
+        expect(got.rows.map((r) => r.id)).toEqual(expected.map((r) => Number(r.id)));
+        // The next page continues exactly where a full sort would.
+        const next = await engine.call('search', { query, limit: 150, count, cursor: got.nextCursor });
+        const expectedNext = await engine.store.read(
+          `SELECT id::DOUBLE AS id FROM logs WHERE contains(message, ?) ORDER BY ts DESC, id DESC LIMIT 150 OFFSET 150`,
+          [query],
+        );
+        expect(next.rows.map((r) => r.id)).toEqual(expectedNext.map((r) => Number(r.id)));
+      }
     }
   });
 

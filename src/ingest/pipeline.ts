@@ -29,7 +29,7 @@ export interface AssembleOptions {
  */
 export async function* assembleRecords(chunks: AsyncIterable<LineChunk>, opts: AssembleOptions): AsyncGenerator<RecordBatch> {
   const formats = opts.formats ?? builtinFormats();
-  const batchSize = opts.batchRecords ?? 20_000;
+  const batchSize = opts.batchRecords ?? 5_000;
   let assembler: RecordAssembler | null = null;
   let out: IngestRecord[] = [];
   let lastLine = 0;

@@ -165,7 +165,7 @@ export function resolveZone(name: string): Zone {
 export class TimeContext {
   readonly zone: Zone;
   readonly referenceMs: number;
-  /** UTC year of the reference: year-less stamps try this year ±1. */
+  /** UTC year of the reference: year-less stamps try the year after it, then earlier ones. */
   readonly refYear: number;
 
   constructor(opts: TimeOptions) {
@@ -185,8 +185,8 @@ export function compileTimeLayouts(layouts: readonly string[]): TimeReader {
     if (numeric) return (v) => numeric(v);
     const parse = textParser(layout);
     // Consecutive lines of a busy log mostly share their second: remember the last one.
-    // (Caching per minute as well was measured and did not pay: reading the fields is
-    // cheap next to the string compare; the zone, the dear part, is cached per hour.)
+    // (A per-minute cache was measured as well and did not pay: a stamp's cost is mostly
+    // reading the characters of a substring, which that cache does not save.)
     let lastText = '';
     let lastTc: TimeContext | null = null;
     let lastResult: number | null = null;

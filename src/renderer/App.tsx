@@ -1,6 +1,8 @@
 /**
- * Explore: top bar; facets on the left; histogram and table in the middle; the selected
- * record on the right. Imports, notices and the drop overlay float above.
+ * The top bar (with the view switcher) over one view. Explore: facets on the left;
+ * histogram and table in the middle; the selected record on the right. Patterns: the
+ * pattern list, with the compare panel on the right. Imports, notices and the drop
+ * overlay float above.
  */
 import { useEffect } from 'react';
 import { useThemeStore } from './stores/theme';
@@ -19,6 +21,9 @@ import { ImportPanel } from './components/ImportPanel';
 import { Notices } from './components/Notices';
 import { EmptyState } from './components/EmptyState';
 import { useTableKeys } from './components/useTableKeys';
+import { useViewKeys } from './components/ViewSwitcher';
+import { PatternsView } from './components/PatternsView';
+import { useViewStore } from './stores/view';
 
 export function App() {
   const theme = useThemeStore((s) => s.theme);
@@ -26,7 +31,9 @@ export function App() {
   const everOpen = useConnectionStore((s) => s.everOpen);
   const importing = useImportsStore(selectRunningCount) > 0;
   const detailOpen = useSelectionStore((s) => s.detailOpen && s.selectedId !== null);
+  const view = useViewStore((s) => s.view);
   useTableKeys();
+  useViewKeys();
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -44,6 +51,8 @@ export function App() {
         </div>
       ) : showEmpty ? (
         <EmptyState />
+      ) : view === 'patterns' ? (
+        <PatternsView />
       ) : (
         <div className={`explore${detailOpen ? ' with-detail' : ''}`}>
           <FacetsSidebar />

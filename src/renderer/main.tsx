@@ -3,11 +3,13 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { useThemeStore } from './stores/theme';
 import { startSession } from './api/session';
+import { bindViewToHash } from './stores/view';
 import { App } from './App';
 import './styles.css';
 
 document.documentElement.dataset.theme = useThemeStore.getState().theme;
 startSession(window);
+bindViewToHash(window);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -86,17 +86,56 @@ export class Explorer {
   async search(p: Params<'search'>): Promise<Result<'search'>> {
     const started = performance.now();
     const w = await this.where(p.query, p.from, p.to);
-    const [rows, total] = await Promise.all([
-      this.newestMatches(w, p),
-      p.count ? this.store.read(`SELECT count(*)::DOUBLE AS n FROM logs WHERE ${w.sql}`, w.params) : Promise.resolve(null),
-    ]);
+    let rows: Row[];
+    let total: number | null = null;
+    if (p.count) ({ rows, total } = await this.countAndNewest(w, p));
+    else rows = await this.newestMatches(w, p);
     const out = rows.map(toRow);
     const last = out[out.length - 1];
     return {
       rows: out,
-      total: total ? Number(total[0]!.n) : null,
+      total,
       nextCursor: out.length === p.limit && last ? { ts: last.ts, id: last.id } : null,
       tookMs: performance.now() - started,
+    };
+  }
+
+  /**
+   * The total and the newest page in one scan of the matches: the scan is the cost (a rare
+   * term is found only by reading every message), so it is done once, not once for the
+   * count and again for the rows. max_by keeps the newest ids; their rows are then fetched
+   * by id, together with every match at the boundary time, so ties on ts still come out in
+   * (ts, id) order.
+   */
+  private async countAndNewest(w: Where, p: Params<'search'>): Promise<{ rows: Row[]; total: number }> {
+    const cursor = this.cursorCondition(p.cursor);
+    const [agg] = await this.store.read(
+      `SELECT count(*)::DOUBLE AS n, max_by(id, ts, ?) AS ids, epoch_us(list_min(max_by(ts, ts, ?)))::DOUBLE AS boundary
+       FROM logs WHERE ${w.sql}${cursor.sql}`,
+      [p.limit, p.limit, ...w.params, ...cursor.params],
+    );
+    const total = Number(agg!.n);
+    const ids = listNumbers(agg!.ids);
+    if (!ids.length) return { rows: [], total };
+    const rows = await this.store.read(
+      // Two selects, not one with OR: each keeps its own filter pushdown (zone maps on id
+      // and on ts), where an OR would scan every message again.
+      `SELECT * FROM (
+         SELECT ${ROW_COLUMNS} FROM logs WHERE id IN (${ids.join(', ')})
+         UNION
+         SELECT ${ROW_COLUMNS} FROM logs WHERE ts = make_timestamp(?::BIGINT) AND ${w.sql}${cursor.sql}
+       ) ORDER BY ts DESC, id DESC LIMIT ?`,
+      [Number(agg!.boundary), ...w.params, ...cursor.params, p.limit],
+    );
+    return { rows, total };
+  }
+
+  private cursorCondition(cursor: Params<'search'>['cursor']): Where {
+    if (!cursor) return { sql: '', params: [] };
+    const us = Math.round(cursor.ts * 1000);
+    return {
+      sql: ` AND (ts < make_timestamp(?::BIGINT) OR (ts = make_timestamp(?::BIGINT) AND id < ?))`,
+      params: [us, us, cursor.id],
     };
   }
 
@@ -107,15 +146,11 @@ export class Explorer {
    * is full. DuckDB's zone maps on ts skip the row groups outside each window.
    */
   private async newestMatches(w: Where, p: Params<'search'>): Promise<Row[]> {
-    let sql = `SELECT ${ROW_COLUMNS} FROM logs WHERE ${w.sql}`;
-    const params: unknown[] = [...w.params];
+    const cursor = this.cursorCondition(p.cursor);
+    const sql = `SELECT ${ROW_COLUMNS} FROM logs WHERE ${w.sql}${cursor.sql}`;
+    const params: unknown[] = [...w.params, ...cursor.params];
     let hi = p.to;
-    if (p.cursor) {
-      const us = Math.round(p.cursor.ts * 1000);
-      sql += ` AND (ts < make_timestamp(?::BIGINT) OR (ts = make_timestamp(?::BIGINT) AND id < ?))`;
-      params.push(us, us, p.cursor.id);
-      hi = Math.min(hi ?? Infinity, p.cursor.ts + 0.001);
-    }
+    if (p.cursor) hi = Math.min(hi ?? Infinity, p.cursor.ts + 0.001);
     const bounds = await this.storedRange();
     const lo = Math.max(p.from ?? -Infinity, bounds?.lo ?? -Infinity);
     hi = Math.min(hi ?? Infinity, bounds ? bounds.hi + 1 : Infinity);
@@ -264,6 +299,12 @@ export class Explorer {
     const [r] = await this.store.read('SELECT coalesce(sum(records), 0)::DOUBLE AS n FROM sources');
     return Number(r!.n);
   }
+}
+
+/** A DuckDB list of ids as JS numbers (ids are ours, whole and below 2^53: safe to inline). */
+function listNumbers(v: unknown): number[] {
+  const items = (v as { items?: unknown[] } | null)?.items ?? [];
+  return items.map(Number).filter((n) => Number.isSafeInteger(n));
 }
 
 const NICE_STEPS = [

@@ -1,8 +1,9 @@
 /**
- * Reading the text of a timestamp into its fields: the layouts a format names
- * ('iso8601', 'clf', 'rfc3164', ...) and strptime-style patterns ('%y/%m/%d %H:%M:%S').
- * Which instant the fields denote (zone, year of a year-less stamp) is time.ts's part.
- * Runs once per line of an import, so it reads with charCodeAt and allocates nothing.
+ * Reading the text of a timestamp: the layouts a format names ('iso8601', 'clf',
+ * 'rfc3164', ...) and strptime-style patterns ('%y/%m/%d %H:%M:%S') fill in fields, and
+ * finish() turns them into an instant, choosing the year of a year-less stamp. Zones,
+ * the context and the public API are in time.ts. Runs once per line of an import, so it
+ * reads with charCodeAt and allocates nothing.
  */
 
 import type { TimeContext } from '../time';
@@ -29,8 +30,8 @@ function daysInMonth(y: number, m: number): number {
 
 /**
  * The fields of the stamp just read. A layout fills this one shared object (no
- * allocation per stamp, and one object shape for every layout); time.ts turns it into an
- * instant. Only valid between resetStamp() and the next read.
+ * allocation per stamp, and one object shape for every layout); finish() turns it into
+ * an instant. Only valid between resetStamp() and the next read.
  */
 export const F = { Y: 0, Mo: 0, D: 0, H: 0, Mi: 0, S: 0, Ms: 0, Off: 0, hasYear: false, hasOff: false, pm: -1, end: 0 };
 
@@ -142,30 +143,21 @@ export type Parse = (s: string) => boolean;
 
 /** ISO 8601 / RFC 3339 and the usual relaxations: space for T, comma fraction, no zone. */
 const iso8601: Parse = (s) => {
-  const i = isoMinute(s);
-  return i >= 0 && isoRest(s, i);
-};
-
-/** Date and hh:mm; where it stopped (after the ':' of the seconds, if any), or -1. */
-function isoMinute(s: string): number {
-  if (s.length < 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return -1;
+  if (s.length < 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return false;
   F.Y = digits(s, 0, 4, 4);
   F.Mo = digits(s, 5, 2, 2);
   F.D = digits(s, 8, 2, 2);
-  if (F.Y < 0 || F.Mo < 0 || F.D < 0) return -1;
+  if (F.Y < 0 || F.Mo < 0 || F.D < 0) return false;
   F.hasYear = true;
-  if (s.length === 10) return 10;
+  if (s.length === 10) return true;
   const t = s.charCodeAt(10);
-  if (t !== 84 && t !== 32 && t !== 116) return -1; // T space t
+  if (t !== 84 && t !== 32 && t !== 116) return false; // T space t
   F.H = digits(s, 11, 2, 2);
-  if (F.H < 0 || s.charCodeAt(13) !== 58) return -1;
+  if (F.H < 0 || s.charCodeAt(13) !== 58) return false;
   F.Mi = digits(s, 14, 2, 2);
-  if (F.Mi < 0) return -1;
-  return s.charCodeAt(16) === 58 ? 17 : 16;
-}
-
-function isoRest(s: string, i: number): boolean {
-  if (i === 17) {
+  if (F.Mi < 0) return false;
+  let i = 16;
+  if (s.charCodeAt(i) === 58) {
     F.S = digits(s, 17, 2, 2);
     if (F.S < 0) return false;
     i = F.end;
@@ -184,7 +176,7 @@ function isoRest(s: string, i: number): boolean {
     if (i === s.length) return true;
   }
   return offset(s, i) === s.length;
-}
+};
 
 /**
  * Unix time in a given unit; 'auto' guesses the unit from the number of integer digits.

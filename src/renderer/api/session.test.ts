@@ -14,6 +14,11 @@ import { useSelectionStore } from '../stores/selection';
 import { useDetailStore } from '../stores/detail';
 import { useNoticesStore } from '../stores/notices';
 import { ALL_TIME } from '../lib/time';
+import { useViewStore } from '../stores/view';
+import { usePatternsStore, patternsActions } from '../stores/patterns';
+import { useCompareStore } from '../stores/compare';
+import { useSourcesStore } from '../stores/sources';
+import { applyComparePreset, changePatternSort, openPattern, runCompare } from './session';
 
 const row = (id: number): LogRow => ({
   id,
@@ -28,10 +33,24 @@ const row = (id: number): LogRow => ({
   parseError: null,
 });
 
+const pattern = (id: number, count: number) => ({
+  id,
+  template: `p${id} <*>`,
+  count,
+  firstSeen: id,
+  lastSeen: 100 + id,
+  newInRange: id === 1,
+  levels: { info: count },
+  trend: [count],
+  example: `p${id} x`,
+  sources: ['/s.log'],
+});
+
 class EnginePort implements PortLike {
   onmessage: PortLike['onmessage'] = null;
   calls: RequestMsg[] = [];
   records = 2;
+  patternsTotal: number | null = null;
   postMessage(msg: unknown) {
     const req = msg as RequestMsg;
     this.calls.push(req);
@@ -66,6 +85,23 @@ class EnginePort implements PortLike {
         return { rows: [] };
       case 'importStatus':
         return null;
+      case 'patterns':
+        return {
+          patterns: Array.from({ length: this.records }, (_, i) => pattern(i + 1, 10 * (i + 1))),
+          total: this.patternsTotal ?? this.records,
+          bucketMs: 1,
+          start: 0,
+          tookMs: 1,
+        };
+      case 'patternsCompare':
+        return { added: [], gone: [], changed: [], totalA: 0, totalB: 0, tookMs: 1 };
+      case 'sources':
+        return {
+          sources: [
+            { name: '/a.log', kind: 'file', format: null, records: 5, unparsed: 0, firstTs: 1000, lastTs: 4999 },
+            { name: '/b.log', kind: 'file', format: null, records: 9, unparsed: 0, firstTs: 2000, lastTs: 3000 },
+          ],
+        };
       default:
         return {};
     }
@@ -104,6 +140,9 @@ beforeEach(() => {
   useImportsStore.setState({ uploads: [], imports: [], panelOpen: false });
   useSelectionStore.setState({ selectedId: null, detailOpen: false });
   useNoticesStore.setState({ notices: [] });
+  useViewStore.setState({ view: 'explore' });
+  usePatternsStore.setState({ gen: 0, sort: 'count', data: null, params: null, loading: false, error: null });
+  useSourcesStore.setState({ sources: [], loading: false, loaded: false, error: null });
 });
 afterEach(() => {
   getSession()?.stop();
@@ -210,5 +249,104 @@ describe('session', () => {
     await flush();
     expect(second.count('search')).toBe(1);
     expect(useResultsStore.getState().total).toBe(7);
+  });
+});
+
+describe('session and the Patterns view', () => {
+  async function open(records = 2) {
+    const win = desktopWindow();
+    startSession(win as unknown as Window);
+    const port = new EnginePort();
+    port.records = records;
+    win.postPort(port);
+    await flush();
+    return port;
+  }
+
+  it('runs the patterns of the applied query when the view is shown, and only then', async () => {
+    const port = await open();
+    expect(port.count('patterns')).toBe(0);
+    useViewStore.getState().setView('patterns');
+    await flush();
+    expect(port.count('patterns')).toBe(1);
+    expect(port.calls.find((c) => c.method === 'patterns')!.params).toMatchObject({ query: '', sort: 'count' });
+    expect(usePatternsStore.getState().data?.patterns.map((p) => p.id)).toEqual([2, 1]);
+    useQueryStore.getState().submit('level:warn');
+    await flush();
+    expect(port.count('patterns')).toBe(2);
+    expect(port.count('search')).toBe(1); // Explore waits until it is shown
+    useViewStore.getState().setView('explore');
+    await flush();
+    expect(port.count('search')).toBe(2);
+  });
+
+  it('refreshes the visible view only when data changes', async () => {
+    const port = await open();
+    useViewStore.getState().setView('patterns');
+    await flush();
+    port.emit('dataChanged', { records: 1 });
+    await flush();
+    expect(port.count('patterns')).toBe(2);
+    expect(port.count('search')).toBe(1);
+  });
+
+  it('re-sorts locally a complete list, and asks again for a list cut short', async () => {
+    const port = await open();
+    useViewStore.getState().setView('patterns');
+    await flush();
+    changePatternSort('first');
+    await flush();
+    expect(port.count('patterns')).toBe(1);
+    expect(usePatternsStore.getState().data?.patterns.map((p) => p.id)).toEqual([2, 1]);
+    port.patternsTotal = 50;
+    patternsActions.setSort('count');
+    useQueryStore.getState().submit('');
+    await flush();
+    changePatternSort('last');
+    await flush();
+    expect(port.calls.filter((c) => c.method === 'patterns').at(-1)!.params).toMatchObject({ sort: 'last' });
+  });
+
+  it('opens a pattern in Explore, excludes one in place', async () => {
+    await open();
+    useViewStore.getState().setView('patterns');
+    useQueryStore.getState().setDraft('level:error');
+    openPattern(7, { negate: true });
+    expect(useQueryStore.getState().applied.query).toBe('level:error -pattern:7');
+    expect(useViewStore.getState().view).toBe('patterns');
+    openPattern(8);
+    expect(useQueryStore.getState().applied.query).toBe('level:error -pattern:7 pattern:8');
+    expect(useViewStore.getState().view).toBe('explore');
+  });
+
+  it("opens a compared pattern with its side's range and source", async () => {
+    await open();
+    useQueryStore.getState().setDraft('');
+    openPattern(3, { side: { from: 10, to: 20, source: '/b.log' } });
+    expect(useQueryStore.getState().applied).toMatchObject({
+      query: 'pattern:3 source:"/b.log"',
+      range: { kind: 'absolute', from: 10, to: 20 },
+    });
+  });
+
+  it('fills compare sides from a preset (loading sources) and compares them', async () => {
+    const port = await open();
+    await applyComparePreset('previous');
+    // All time, bounded by the sources: 1000..5000, so A is the 4 s before.
+    expect(useCompareStore.getState()).toMatchObject({
+      preset: 'previous',
+      a: { from: -3000, to: 1000, source: null },
+      b: { from: 1000, to: 5000, source: null },
+    });
+    await applyComparePreset('sources');
+    expect(useCompareStore.getState().a.source).toBe('/b.log');
+    runCompare();
+    await flush();
+    expect(port.calls.find((c) => c.method === 'patternsCompare')!.params).toMatchObject({
+      query: '',
+      a: { source: '/b.log' },
+      b: { source: '/a.log' },
+    });
+    expect(useCompareStore.getState().result).toMatchObject({ totalA: 0 });
   });
 });

@@ -19,6 +19,16 @@ import { detailActions } from '../stores/detail';
 import { plural } from '../lib/format';
 import { throttle } from '../lib/throttle';
 import { createRunner, type Runner } from './runner';
+import { createPatternsRunner, type PatternsRunner } from './patterns';
+import { createViewScheduler } from './views';
+import { useViewStore, type View } from '../stores/view';
+import { patternsActions, selectTruncated, usePatternsStore } from '../stores/patterns';
+import { compareActions, useCompareStore } from '../stores/compare';
+import { selectSourceNames, useSourcesStore } from '../stores/sources';
+import { addFacetFilter, addPatternFilter } from '../lib/query-edit';
+import { applyPreset, dataSpan, type ComparePresetKey, type CompareSide } from '../lib/compare';
+import { ALL_TIME, resolveRange, type RangeSpec } from '../lib/time';
+import type { PatternSort } from '../lib/patterns';
 import { cancelImport as cancelImportCall, importFiles as importFilesCall, refreshImports } from './imports';
 import {
   createPortTransport,
@@ -33,6 +43,7 @@ export interface Session {
   client: EngineClient;
   transport: ManagedTransport;
   runner: Runner;
+  patterns: PatternsRunner;
   shell: LogscopeShell | null;
   token: string | null;
   stop(): void;
@@ -69,13 +80,25 @@ export function startSession(win: Window = window): Session {
   const { transport, shell, token } = pickTransport(win);
   const client = createEngineClient(transport);
   const runner = createRunner(client.api);
+  const patterns = createPatternsRunner(client.api);
   const unsubs: (() => void)[] = [];
+  // Only the view on screen runs its queries; a hidden one catches up when shown.
+  const views = createViewScheduler({
+    runners: {
+      explore: (refresh) => void runner.run(refresh),
+      patterns: (refresh) => void patterns.run(refresh),
+    } satisfies Record<View, (refresh: boolean) => void>,
+    view: () => useViewStore.getState().view,
+    applied: () => useQueryStore.getState().applied,
+  });
 
   useConnectionStore.setState({ mode: transport.kind, missingToken: transport.kind === 'browser' && !token });
 
   const refresh = throttle(() => {
-    void runner.run(true);
+    views.invalidate();
+    views.ensure();
     void runner.refreshHealth();
+    if (useCompareStore.getState().open && useViewStore.getState().view === 'patterns') void patterns.loadSources();
   }, 1000);
 
   let opened = false;
@@ -84,7 +107,9 @@ export function startSession(win: Window = window): Session {
       connectionActions.status(status);
       if (status.state !== 'open') return;
       void runner.refreshHealth();
-      void runner.run(opened); // first time: a fresh run; after a reconnect: a refresh
+      // First time: a fresh run; after a reconnect: a refresh (and hidden views go stale).
+      if (opened) views.invalidate();
+      views.ensure();
       opened = true;
       void refreshImports(client.api);
       const sel = useSelectionStore.getState();
@@ -96,10 +121,26 @@ export function startSession(win: Window = window): Session {
   unsubs.push(client.subscribe('importProgressed', onProgress));
   unsubs.push(client.subscribe('dataChanged', () => refresh()));
 
-  // The applied query (text + range) changed: run it.
+  // The applied query (text + range) changed: run it. A comparison on screen follows the
+  // query text (its sides have their own ranges).
   unsubs.push(
     useQueryStore.subscribe((s, prev) => {
-      if (s.applied !== prev.applied) void runner.run(false);
+      if (s.applied === prev.applied) return;
+      views.ensure();
+      const cmp = useCompareStore.getState();
+      if (
+        cmp.open &&
+        cmp.request &&
+        cmp.request.query !== s.applied.query &&
+        useViewStore.getState().view === 'patterns'
+      )
+        void patterns.compare();
+    }),
+  );
+  // Another view: bring it up to date.
+  unsubs.push(
+    useViewStore.subscribe((s, prev) => {
+      if (s.view !== prev.view) views.ensure();
     }),
   );
   // Details follow the selection while the panel is open.
@@ -121,6 +162,7 @@ export function startSession(win: Window = window): Session {
     client,
     transport,
     runner,
+    patterns,
     shell,
     token,
     stop() {
@@ -177,4 +219,72 @@ export function cancelImport(importId: string): void {
 
 export function retryConnection(): void {
   session?.transport.retryNow();
+}
+
+// ---------------------------------------------------------------------------------------
+// Patterns.
+
+/** A new order: re-sorted at once; asked again only when the engine listed the top only. */
+export function changePatternSort(sort: PatternSort): void {
+  const before = usePatternsStore.getState();
+  if (before.sort === sort) return;
+  const truncated = selectTruncated(before);
+  patternsActions.setSort(sort);
+  if (truncated || before.data === null) void session?.patterns.run(true);
+}
+
+export interface OpenPatternOptions {
+  /** Exclude the pattern (`-pattern:ID`) and stay in the Patterns view. */
+  negate?: boolean;
+  /** Open the records in this side's range and source (from a comparison). */
+  side?: CompareSide;
+}
+
+/**
+ * Show a pattern's records in Explore (`pattern:ID` added to the query in the bar), or
+ * exclude it from what the Patterns view lists (`-pattern:ID`, staying there).
+ */
+export function openPattern(id: number, opts: OpenPatternOptions = {}): void {
+  const q = useQueryStore.getState();
+  let text = addPatternFilter(q.draft, id, opts.negate ?? false);
+  let range: RangeSpec | undefined;
+  if (opts.side) {
+    const { from, to, source } = opts.side;
+    if (source !== null && !opts.negate) text = addFacetFilter(text, 'source', source);
+    range = from === null && to === null ? ALL_TIME : { kind: 'absolute', from, to };
+  }
+  q.submit(text, range);
+  if (!opts.negate) useViewStore.getState().setView('explore');
+}
+
+export async function loadSources(): Promise<void> {
+  await session?.patterns.loadSources();
+}
+
+/** Fill both sides from a preset (loading the sources first when it needs them). */
+export async function applyComparePreset(key: ComparePresetKey, now = Date.now()): Promise<void> {
+  if (!useSourcesStore.getState().loaded) await loadSources();
+  const src = useSourcesStore.getState();
+  const res = applyPreset(key, {
+    current: resolveRange(useQueryStore.getState().applied.range, now),
+    span: dataSpan(src.sources),
+    now,
+    sources: selectSourceNames(src),
+  });
+  if (res.ok) compareActions.setSides(res.a, res.b, key);
+  else compareActions.presetFailed(key, res.error);
+}
+
+/** Open or close the compare panel; opening it the first time fills it from "previous period". */
+export function setCompareOpen(open: boolean): void {
+  compareActions.setOpen(open);
+  if (!open) return;
+  const s = useCompareStore.getState();
+  if (s.preset === null && s.request === null && s.a.from === null && s.b.from === null)
+    void applyComparePreset('previous');
+  else if (!useSourcesStore.getState().loaded) void loadSources();
+}
+
+export function runCompare(): void {
+  void session?.patterns.compare();
 }

@@ -1,9 +1,10 @@
-/** Brand, query bar, time range, run; then import, imports, theme and connection state. */
+/** Brand, view switcher, query bar, time range, run; then import, imports, theme and connection state. */
 import { useQueryStore } from '../stores/query';
 import { useThemeStore } from '../stores/theme';
 import { useConnectionStore } from '../stores/connection';
 import { importsActions, selectHasAny, selectRunningCount, useImportsStore } from '../stores/imports';
 import { QueryBar } from './QueryBar';
+import { ViewSwitcher } from './ViewSwitcher';
 import { TimePicker } from './TimePicker';
 import { OpenFilesButton } from './DropZone';
 import { FileIcon, LogoIcon, MoonIcon, PlayIcon, SunIcon } from './icons';
@@ -22,6 +23,7 @@ export function TopBar() {
         <LogoIcon />
         <span>LogScope</span>
       </div>
+      <ViewSwitcher />
       <QueryBar />
       <TimePicker />
       <button

@@ -126,3 +126,36 @@ export const LogoIcon = (p: P) => (
     <rect x="14.5" y="9" width="3" height="9" rx="1" fill="#f2495c" />
   </svg>
 );
+export const ListIcon = (p: P) => (
+  <Svg {...p}>
+    <path d="M2.5 4h11M2.5 8h11M2.5 12h11" />
+  </Svg>
+);
+export const PatternIcon = (p: P) => (
+  <Svg {...p}>
+    <rect x="2" y="2.5" width="5" height="4" rx="1" />
+    <rect x="9" y="2.5" width="5" height="4" rx="1" />
+    <rect x="2" y="9.5" width="5" height="4" rx="1" />
+    <path d="M9.5 11.5h4" />
+  </Svg>
+);
+export const CompareIcon = (p: P) => (
+  <Svg {...p}>
+    <path d="M5 2.5v11M11 2.5v11M2.5 5.5 5 3l2.5 2.5M8.5 10.5 11 13l2.5-2.5" />
+  </Svg>
+);
+export const SwapIcon = (p: P) => (
+  <Svg {...p}>
+    <path d="M3 5.5h10l-2.5-2.5M13 10.5H3l2.5 2.5" />
+  </Svg>
+);
+export const ArrowUpIcon = (p: P) => (
+  <Svg {...p}>
+    <path d="M8 13V3M4 7l4-4 4 4" />
+  </Svg>
+);
+export const ArrowDownIcon = (p: P) => (
+  <Svg {...p}>
+    <path d="M8 3v10M4 9l4 4 4-4" />
+  </Svg>
+);

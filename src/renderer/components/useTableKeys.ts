@@ -1,8 +1,9 @@
-/** j/k and arrows move the selection; Enter opens details; Esc closes them. */
+/** Explore only: j/k and arrows move the selection; Enter opens details; Esc closes them. */
 import { useEffect } from 'react';
 import { useResultsStore } from '../stores/results';
 import { moveSelection, useSelectionStore } from '../stores/selection';
 import { isTypingTarget } from '../lib/keys';
+import { useViewStore } from '../stores/view';
 
 const PAGE = 20;
 
@@ -10,6 +11,7 @@ export function useTableKeys() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.ctrlKey || e.metaKey || e.altKey || isTypingTarget(e.target)) return;
+      if (useViewStore.getState().view !== 'explore') return;
       const sel = useSelectionStore.getState();
       let delta = 0;
       switch (e.key) {

@@ -8,3 +8,30 @@ export function isTypingTarget(target: EventTarget | null): boolean {
   const type = (el.type ?? 'text').toLowerCase();
   return !['button', 'checkbox', 'radio', 'submit', 'reset', 'file', 'range', 'color'].includes(type);
 }
+
+/**
+ * Two-key shortcuts in the manner of GitHub and Gmail (`g` then `p`): feed it each key;
+ * it answers the action when a chord completes. The first key arms it for `timeoutMs`.
+ */
+export function createChords<A>(chords: Readonly<Record<string, A>>, timeoutMs = 1500) {
+  const leaders = new Set(Object.keys(chords).map((c) => c[0]!));
+  let armed: { key: string; at: number } | null = null;
+  return {
+    feed(key: string, now: number): { action: A } | { pending: true } | null {
+      const prev = armed;
+      armed = null;
+      if (prev && now - prev.at <= timeoutMs) {
+        const action = chords[prev.key + key];
+        if (action !== undefined) return { action };
+      }
+      if (leaders.has(key)) {
+        armed = { key, at: now };
+        return { pending: true };
+      }
+      return null;
+    },
+    reset() {
+      armed = null;
+    },
+  };
+}

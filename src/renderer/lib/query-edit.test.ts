@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addFacetFilter, facetTerm, quoteValue } from './query-edit';
+import { addFacetFilter, addPatternFilter, facetTerm, quoteValue } from './query-edit';
 
 describe('quoteValue', () => {
   it('quotes and escapes backslashes and quotes', () => {
@@ -33,5 +33,23 @@ describe('addFacetFilter', () => {
   });
   it('sees a term inside parentheses as present', () => {
     expect(addFacetFilter('(level:"error" OR x)', 'level', 'error')).toBe('(level:"error" OR x)');
+  });
+});
+
+describe('addPatternFilter', () => {
+  it('adds pattern:ID unquoted, or its exclusion', () => {
+    expect(addPatternFilter('', 12)).toBe('pattern:12');
+    expect(addPatternFilter('level:"error"', 12, true)).toBe('level:"error" -pattern:12');
+    expect(addPatternFilter('a OR b', 3)).toBe('(a OR b) pattern:3');
+  });
+  it('does not repeat a term, quoted or not, and flips its opposite in place', () => {
+    expect(addPatternFilter('x pattern:12', 12)).toBe('x pattern:12');
+    expect(addPatternFilter('x pattern:"12"', 12)).toBe('x pattern:"12"');
+    expect(addPatternFilter('x pattern:12 y', 12, true)).toBe('x -pattern:12 y');
+    expect(addPatternFilter('x -pattern:"12" y', 12)).toBe('x pattern:12 y');
+  });
+  it('tells ids apart', () => {
+    expect(addPatternFilter('pattern:123', 12)).toBe('pattern:123 pattern:12');
+    expect(addPatternFilter('-pattern:1', 12, true)).toBe('-pattern:1 -pattern:12');
   });
 });

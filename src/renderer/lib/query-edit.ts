@@ -43,17 +43,44 @@ function indexOfTerm(query: string, term: string): number {
 }
 
 /**
+ * Add `term` to a query. If it is already there nothing changes; if one of its opposites
+ * is there, the first found is replaced in place; a query with a top-level OR is wrapped
+ * in parentheses so the new term applies to all of it.
+ */
+function addTerm(query: string, term: string, same: readonly string[], opposites: readonly string[]): string {
+  const q = query.trim();
+  if ([term, ...same].some((t) => indexOfTerm(q, t) >= 0)) return q;
+  for (const opposite of opposites) {
+    const j = indexOfTerm(q, opposite);
+    if (j >= 0) return q.slice(0, j) + term + q.slice(j + opposite.length);
+  }
+  if (q === '') return term;
+  return `${hasTopLevelOr(q) ? `(${q})` : q} ${term}`;
+}
+
+/**
  * Add `field:"value"` (or `-field:"value"`) to a query. If that term is already there
  * nothing changes; if its opposite is there it is replaced; a query with a top-level OR
  * is wrapped in parentheses so the new term applies to all of it.
  */
 export function addFacetFilter(query: string, field: string, value: string, negate = false): string {
-  const term = facetTerm(field, value, negate);
-  const opposite = facetTerm(field, value, !negate);
-  const q = query.trim();
-  if (indexOfTerm(q, term) >= 0) return q;
-  const j = indexOfTerm(q, opposite);
-  if (j >= 0) return q.slice(0, j) + term + q.slice(j + opposite.length);
-  if (q === '') return term;
-  return `${hasTopLevelOr(q) ? `(${q})` : q} ${term}`;
+  return addTerm(query, facetTerm(field, value, negate), [], [facetTerm(field, value, !negate)]);
+}
+
+/** `pattern:12` or `-pattern:12`: ids are digits, so they need no quotes. */
+export function patternTerm(id: number, negate = false): string {
+  return `${negate ? '-' : ''}pattern:${id}`;
+}
+
+/**
+ * Filter a query to one pattern (or exclude it), as `addFacetFilter` does for a field;
+ * the quoted form `pattern:"12"` counts as the same term.
+ */
+export function addPatternFilter(query: string, id: number, negate = false): string {
+  return addTerm(
+    query,
+    patternTerm(id, negate),
+    [facetTerm('pattern', String(id), negate)],
+    [patternTerm(id, !negate), facetTerm('pattern', String(id), !negate)],
+  );
 }

@@ -5,6 +5,7 @@ import {
   formatLocal,
   formatLocalShort,
   formatSpan,
+  formatWhen,
   parseLocal,
   rangeFromBrush,
   rangeLabel,
@@ -131,5 +132,14 @@ describe('labels', () => {
     expect(sameRange({ kind: 'relative', key: '1h' }, { kind: 'relative', key: '1h' })).toBe(true);
     expect(sameRange({ kind: 'relative', key: '1h' }, ALL_TIME)).toBe(false);
     expect(sameRange({ kind: 'absolute', from: 1, to: 2 }, { kind: 'absolute', from: 1, to: 3 })).toBe(false);
+  });
+});
+
+describe('formatWhen', () => {
+  const t = new Date(2024, 2, 14, 9, 5).getTime();
+  it('writes month, day and time in the same year, the year otherwise', () => {
+    expect(formatWhen(t, new Date(2024, 11, 31).getTime())).toBe('Mar 14 09:05');
+    expect(formatWhen(t, new Date(2026, 0, 1).getTime())).toBe('Mar 14 2024');
+    expect(formatWhen(NaN, 0)).toBe('—');
   });
 });

@@ -161,3 +161,14 @@ export function rangeLabel(spec: RangeSpec): string {
   if (spec.from !== null && spec.to !== null && from.slice(0, 10) === to.slice(0, 10)) to = to.slice(11);
   return `${from} → ${to}`;
 }
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** A compact local instant for a narrow column: `Mar 14 09:12` this year, `Mar 14 2023` before. */
+export function formatWhen(epochMs: number, now: number): string {
+  const d = new Date(epochMs);
+  if (Number.isNaN(d.getTime())) return '—';
+  const day = `${MONTHS[d.getMonth()]} ${d.getDate()}`;
+  if (d.getFullYear() !== new Date(now).getFullYear()) return `${day} ${d.getFullYear()}`;
+  return `${day} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}

@@ -28,8 +28,11 @@ export interface QueryState {
   /** From the last search of `applied`. */
   runError: QueryError | null;
   setDraft(text: string): void;
-  /** Run the draft (or `text`, which also becomes the draft) with the current range. */
-  submit(text?: string): void;
+  /**
+   * Run the draft (or `text`, which also becomes the draft) with the current range (or
+   * `range`, which becomes the range: one run, not two).
+   */
+  submit(text?: string, range?: RangeSpec): void;
   setRange(range: RangeSpec): void;
   zoomOut(): void;
   setSyntaxError(err: QueryError | null): void;
@@ -42,10 +45,14 @@ export const useQueryStore = create<QueryState>()((set, get) => ({
   syntaxError: null,
   runError: null,
   setDraft: (draft) => set({ draft }),
-  submit: (text) => {
+  submit: (text, range) => {
     const { draft, applied } = get();
     const query = (text ?? draft).trim();
-    set({ draft: text ?? draft, applied: { query, range: applied.range, rev: applied.rev + 1 }, runError: null });
+    set({
+      draft: text ?? draft,
+      applied: { query, range: range ?? applied.range, rev: applied.rev + 1 },
+      runError: null,
+    });
   },
   setRange: (range) => {
     const { applied, draft } = get();
