@@ -35,6 +35,8 @@ export function toRow(r: Row): LogRow {
 interface Where {
   sql: string;
   params: unknown[];
+  /** The query and range select every record. */
+  matchesAll?: boolean;
 }
 
 /**
@@ -70,7 +72,11 @@ export class Explorer {
       throw err;
     }
     const range = compileTimeRange(from, to);
-    return { sql: `(${range.sql}) AND (${compiled.sql})`, params: [...range.params, ...compiled.params] };
+    return {
+      sql: `(${range.sql}) AND (${compiled.sql})`,
+      params: [...range.params, ...compiled.params],
+      matchesAll: range.sql === 'TRUE' && compiled.sql === 'TRUE',
+    };
   }
 
   async checkQuery(query: string): Promise<QueryErrorInfo | null> {
@@ -88,7 +94,11 @@ export class Explorer {
     const w = await this.where(p.query, p.from, p.to);
     let rows: Row[];
     let total: number | null = null;
-    if (p.count) ({ rows, total } = await this.countAndNewest(w, p));
+    if (p.count && w.matchesAll && p.from === null && p.to === null && !p.cursor) {
+      // Everything, all time: the view a window opens with. The total is kept per source,
+      // so the first page does not wait for a count over every row.
+      [rows, total] = await Promise.all([this.newestMatches(w, p), this.count()]);
+    } else if (p.count) ({ rows, total } = await this.countAndNewest(w, p));
     else rows = await this.newestMatches(w, p);
     const out = rows.map(toRow);
     const last = out[out.length - 1];
