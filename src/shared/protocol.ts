@@ -232,7 +232,7 @@ export const methods = {
     }),
     result: z.object({
       patterns: z.array(PatternSchema),
-      /** Distinct patterns matching, beyond the ones listed. */
+      /** Distinct patterns matching; the list holds the first `limit` of them. */
       total: z.number().int(),
       bucketMs: z.number(),
       start: EpochMs,

@@ -31,7 +31,9 @@ export class PatternQueries {
     const bucketMs = niceBucket((range.to - range.from) / p.buckets);
     const start = Math.floor(range.from / bucketMs) * bucketMs;
     const n = Math.max(1, Math.ceil((range.to - start) / bucketMs));
-    const fromMs = p.from ?? -Infinity;
+    // "New in range" needs a start; for all time nothing is new. Far past every real
+    // stamp (year 275760), and a whole number inside BIGINT for the driver.
+    const newSince = p.from ?? 8.64e15;
 
     const top = await this.store.read(
       `WITH g AS (SELECT template_id, count(*) AS c FROM logs WHERE (${w.sql}) AND template_id IS NOT NULL GROUP BY 1),
@@ -41,7 +43,7 @@ export class PatternQueries {
               (epoch_ms(t.first_ts) >= ?::DOUBLE) AS is_new, (SELECT count(*) FROM m)::DOUBLE AS total
        FROM m JOIN templates t ON t.id = m.id
        ORDER BY ${SORTS[p.sort]} LIMIT ?`,
-      [...w.params, Number.isFinite(fromMs) ? fromMs : Number.MAX_VALUE, p.limit],
+      [...w.params, newSince, p.limit],
     );
     if (!top.length) return { patterns: [], total: 0, bucketMs, start, tookMs: performance.now() - started };
 
@@ -109,7 +111,9 @@ export class PatternQueries {
       .filter((id) => b.has(id))
       .map(change)
       .filter((c) => c.ratio !== null && c.ratio !== 1)
-      .sort((x, y) => Math.abs(Math.log(y.ratio!)) - Math.abs(Math.log(x.ratio!)));
+      // By how much of the records moved, not by the factor alone: 5 → 132 is a large
+      // factor and a small event; 20% of all traffic switching pattern is the news.
+      .sort((x, y) => shareShift(y, totalA, totalB) - shareShift(x, totalA, totalB));
     return {
       added: added.slice(0, p.limit),
       gone: gone.slice(0, p.limit),
@@ -140,6 +144,10 @@ export class PatternQueries {
     );
     return new Map(rows.map((r) => [Number(r.id), String(r.template)]));
   }
+}
+
+function shareShift(c: PatternChange, totalA: number, totalB: number): number {
+  return Math.abs(c.countB / totalB - c.countA / totalA);
 }
 
 function sum(values: Iterable<number>): number {

@@ -147,7 +147,9 @@ function PatternList() {
           Count
         </span>
         <span role="columnheader">Trend</span>
-        <span role="columnheader">Levels</span>
+        <span className="pcol-levels" role="columnheader">
+          Levels
+        </span>
         <span role="columnheader">Pattern</span>
         <span className="pcol-src" role="columnheader">
           Sources
@@ -179,7 +181,9 @@ function PatternList() {
             ) : data ? (
               <>
                 <strong>No patterns here</strong>
-                <span>No records match in this time range. Try a wider range or a simpler query.</span>
+                <span>
+                  Nothing the query matches in this time range has a pattern. Try a wider range or a simpler query.
+                </span>
               </>
             ) : null}
           </div>
@@ -361,10 +365,10 @@ function PatternDetail({ pattern: p }: { pattern: Pattern }) {
         <ExampleLine template={p.template} example={p.example} />
       </pre>
       <div className="prow-facts">
-        <span>
-          <span className="dim">Levels </span>
-          <LevelLegend levels={p.levels} />
-        </span>
+        <span className="dim">Levels</span>
+        <LevelLegend levels={p.levels} />
+      </div>
+      <div className="prow-facts">
         <span>
           <span className="dim">First seen </span>
           {formatLocal(p.firstSeen, false)}
@@ -373,16 +377,20 @@ function PatternDetail({ pattern: p }: { pattern: Pattern }) {
           <span className="dim">Last seen </span>
           {formatLocal(p.lastSeen, false)}
         </span>
-        <span className="mono dim">pattern:{p.id}</span>
+        <span className="mono dim" title="Type this in the search bar to find these records">
+          pattern:{p.id}
+        </span>
       </div>
       {p.sources.length > 0 && (
         <div className="prow-facts">
           <span className="dim">Sources</span>
-          {p.sources.map((s) => (
-            <span key={s} className="pill pill-muted" title={s}>
-              {basename(s)}
-            </span>
-          ))}
+          <span className="prow-sources">
+            {p.sources.map((s) => (
+              <span key={s} className="pill pill-muted" title={s}>
+                {basename(s)}
+              </span>
+            ))}
+          </span>
         </div>
       )}
       <div className="prow-detail-actions">
