@@ -57,6 +57,18 @@ export class LogWriter {
   onCommit: (rows: number) => void = () => {};
   /** The current text of a pattern, for the templates table (set by the engine's miner). */
   templateText: (id: number) => string | null = () => null;
+  /**
+   * Statements to run inside the next commit (the miner's state, saved with the rows it
+   * produced). Nothing else may use the writer connection: a commit's transaction stays
+   * open across awaits, and a stray statement would land inside it.
+   */
+  private piggyback: Array<{ sql: string; params: unknown[] }> = [];
+
+  /** Run a statement in the next commit (one of its own when nothing else is queued). */
+  writeWithNextCommit(sql: string, params: unknown[]): void {
+    this.piggyback.push({ sql, params });
+    void this.drain();
+  }
 
   private constructor(
     private readonly store: Store,
@@ -97,7 +109,7 @@ export class LogWriter {
     if (this.running) return;
     this.running = true;
     try {
-      while (this.queue.length) {
+      while (this.queue.length || this.piggyback.length) {
         const group: Pending[] = [];
         let rows = 0;
         while (this.queue.length && (group.length === 0 || rows + this.queue[0]!.batch.records.length <= this.maxRowsPerCommit)) {
@@ -110,6 +122,7 @@ export class LogWriter {
           group.forEach((p) => p.resolve());
         } catch (err) {
           group.forEach((p) => p.reject(err as Error));
+          this.piggyback.length = 0; // a failed commit must not be retried forever; savers try again later
         }
         this.queuedRows -= rows;
         for (const w of this.spaceWaiters.splice(0)) w();
@@ -140,6 +153,7 @@ export class LogWriter {
       app.closeSync();
       for (const b of batches) await this.updateSource(b);
       if (seen.size) await this.updateTemplates(seen);
+      for (const st of this.piggyback.splice(0)) await this.store.write(st.sql, st.params);
       for (const [name, type] of newFields) {
         await conn.run('INSERT OR IGNORE INTO field_names VALUES (?, ?)', [name, type]);
       }
@@ -154,7 +168,7 @@ export class LogWriter {
     this.stats.committed += rows;
     this.stats.commits++;
     this.stats.lastCommitMs = performance.now() - started;
-    this.onCommit(rows);
+    if (rows) this.onCommit(rows);
   }
 
   /**
