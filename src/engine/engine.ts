@@ -11,6 +11,7 @@ import {
 } from '../shared/protocol';
 import { Explorer, QueryTextError } from './explore/explore';
 import { Importer, type ImportTarget } from './import/importer';
+import { MinerService } from './patterns/miner-service';
 import { PatternQueries } from './patterns/pattern-queries';
 import { Store } from './store/store';
 import { LogWriter } from './store/writer';
@@ -50,6 +51,7 @@ export class Engine {
     readonly writer: LogWriter,
     readonly explorer: Explorer,
     readonly importer: Importer,
+    readonly patterns: MinerService,
   ) {
     this.events.setMaxListeners(0);
     this.patternQueries = new PatternQueries(store, explorer);
@@ -83,9 +85,13 @@ export class Engine {
     const store = await Store.open(opts.dataDir);
     const writer = await LogWriter.create(store);
     const explorer = new Explorer(store);
+    const patterns = await MinerService.open(store, writer);
     let engine: Engine | null = null;
-    const importer = new Importer(writer, (p) => engine?.emit('importProgressed', p), { defaultZone: opts.defaultZone });
-    engine = new Engine(opts, store, writer, explorer, importer);
+    const importer = new Importer(writer, (p) => engine?.emit('importProgressed', p), {
+      defaultZone: opts.defaultZone,
+      beforeWrite: (records) => patterns.mine(records),
+    });
+    engine = new Engine(opts, store, writer, explorer, importer, patterns);
     return engine;
   }
 
@@ -139,6 +145,7 @@ export class Engine {
   /** Stop imports, commit what is queued, close the database. */
   async close(): Promise<void> {
     await this.importer.cancelAll();
+    this.patterns.close();
     await this.writer.close();
     if (this.dataChangedTimer) clearTimeout(this.dataChangedTimer);
     this.store.close();

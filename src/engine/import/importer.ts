@@ -4,6 +4,7 @@ import { basename, join, resolve } from 'node:path';
 import { assembleRecords } from '../../ingest/pipeline';
 import { NotTextError, readLines } from '../../ingest/sources/file-lines';
 import type { TimeOptions } from '../../ingest/time';
+import type { IngestRecord } from '../../ingest/record';
 import type { ImportFileResult, ImportProgress } from '../../shared/protocol';
 import type { SourceKind, LogWriter } from '../store/writer';
 
@@ -21,6 +22,8 @@ export interface ImporterOptions {
   batchRecords?: number;
   /** Progress events at most this often. */
   progressMs?: number;
+  /** Stages that run on each batch before it is written (the pattern miner). */
+  beforeWrite?: (records: IngestRecord[]) => void;
 }
 
 interface Job {
@@ -160,6 +163,7 @@ export class Importer {
         result.unparsed += unparsed;
         // Parsing goes on while earlier batches commit; the writer's bounded queue is what
         // holds the reader back when the store is slower (and keeps memory bounded).
+        this.opts.beforeWrite?.(batch.records);
         await this.writer.whenSpace();
         const committed = this.writer.append({ source: { ...source }, records: batch.records, fallbackTs: mtimeMs });
         committed.catch(() => {}); // observed below, in order; this only keeps Node from calling it unhandled

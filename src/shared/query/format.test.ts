@@ -33,14 +33,17 @@ describe('formatQuery', () => {
     );
   });
 
+  // A value or word that starts with '/' is printed escaped or quoted: whether the scanner
+  // reads it as a regex depends on what follows anywhere later in the query (a later word
+  // ending in '/' closes it), which a printer of one node cannot see.
   it.each([
-    ['level:error service:api "connection refused" -path:/health status>=500 latency_ms>1000', null],
+    ['level:error service:api "connection refused" -path:/health status>=500 latency_ms>1000', 'level:error service:api "connection refused" -path:"/health" status>=500 latency_ms>1000'],
     ['a OR b c', null],
     ['(a OR b) c', null],
     ['-(a b) OR c', null],
     ['NOT a', '-a'],
     ['status!=200', '-status=200'],
-    ['path:/api/*', null],
+    ['path:/api/*', 'path:\\/api/*'],
     ['path:/health/', null],
     ['host:*', null],
     ['/err(or)?/i', null],
