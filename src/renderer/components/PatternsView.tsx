@@ -15,7 +15,7 @@ import { changePatternSort, openPattern, setCompareOpen } from '../api/session';
 import { dominantLevel, latestSeen, PATTERN_SORTS, type PatternSort } from '../lib/patterns';
 import { basename, formatCount, formatTook } from '../lib/format';
 import { formatLocal, formatWhen, rangeLabel } from '../lib/time';
-import { isTypingTarget } from '../lib/keys';
+import { isTypingTarget, listMoveDelta } from '../lib/keys';
 import { moveSelection } from '../stores/selection';
 import { ExampleLine, LevelLegend, LevelMixBar, Sparkline, TemplateText } from './PatternBits';
 import { ComparePanel } from './ComparePanel';
@@ -417,45 +417,32 @@ function usePatternKeys() {
       if (useViewStore.getState().view !== 'patterns') return;
       const s = usePatternsStore.getState();
       const ids = s.data?.patterns.map((p) => p.id) ?? [];
-      let delta = 0;
-      switch (e.key) {
-        case 'j':
-        case 'ArrowDown':
-          delta = 1;
-          break;
-        case 'k':
-        case 'ArrowUp':
-          delta = -1;
-          break;
-        case 'PageDown':
-          delta = 20;
-          break;
-        case 'PageUp':
-          delta = -20;
-          break;
-        case 'Enter':
-          if (s.selectedId === null || (e.target as HTMLElement | null)?.tagName === 'BUTTON') return;
-          e.preventDefault();
-          openPattern(s.selectedId, { negate: e.shiftKey });
-          return;
-        case ' ':
-          if (s.selectedId === null || (e.target as HTMLElement | null)?.tagName === 'BUTTON') return;
-          e.preventDefault();
-          patternsActions.toggleExpanded(s.selectedId);
-          return;
-        case 'Escape':
-          if (s.expandedId !== null) {
+      const delta = listMoveDelta(e.key, 20);
+      if (!delta)
+        switch (e.key) {
+          case 'Enter':
+            if (s.selectedId === null || (e.target as HTMLElement | null)?.tagName === 'BUTTON') return;
             e.preventDefault();
-            patternsActions.collapse();
-          }
-          return;
-        case 'c':
-          e.preventDefault();
-          setCompareOpen(!useCompareStore.getState().open);
-          return;
-        default:
-          return;
-      }
+            openPattern(s.selectedId, { negate: e.shiftKey });
+            return;
+          case ' ':
+            if (s.selectedId === null || (e.target as HTMLElement | null)?.tagName === 'BUTTON') return;
+            e.preventDefault();
+            patternsActions.toggleExpanded(s.selectedId);
+            return;
+          case 'Escape':
+            if (s.expandedId !== null) {
+              e.preventDefault();
+              patternsActions.collapse();
+            }
+            return;
+          case 'c':
+            e.preventDefault();
+            setCompareOpen(!useCompareStore.getState().open);
+            return;
+          default:
+            return;
+        }
       const next = moveSelection(ids, s.selectedId, delta);
       if (next === null) return;
       e.preventDefault();

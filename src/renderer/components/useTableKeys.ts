@@ -2,7 +2,7 @@
 import { useEffect } from 'react';
 import { useResultsStore } from '../stores/results';
 import { moveSelection, useSelectionStore } from '../stores/selection';
-import { isTypingTarget } from '../lib/keys';
+import { isTypingTarget, listMoveDelta } from '../lib/keys';
 import { useViewStore } from '../stores/view';
 
 const PAGE = 20;
@@ -13,38 +13,25 @@ export function useTableKeys() {
       if (e.ctrlKey || e.metaKey || e.altKey || isTypingTarget(e.target)) return;
       if (useViewStore.getState().view !== 'explore') return;
       const sel = useSelectionStore.getState();
-      let delta = 0;
-      switch (e.key) {
-        case 'j':
-        case 'ArrowDown':
-          delta = 1;
-          break;
-        case 'k':
-        case 'ArrowUp':
-          delta = -1;
-          break;
-        case 'PageDown':
-          delta = PAGE;
-          break;
-        case 'PageUp':
-          delta = -PAGE;
-          break;
-        case 'Enter':
-          if (sel.selectedId === null) return;
-          // A focused button keeps its own Enter.
-          if ((e.target as HTMLElement | null)?.tagName === 'BUTTON') return;
-          e.preventDefault();
-          sel.openDetail();
-          return;
-        case 'Escape':
-          if (sel.detailOpen) {
+      const delta = listMoveDelta(e.key, PAGE);
+      if (!delta)
+        switch (e.key) {
+          case 'Enter':
+            if (sel.selectedId === null) return;
+            // A focused button keeps its own Enter.
+            if ((e.target as HTMLElement | null)?.tagName === 'BUTTON') return;
             e.preventDefault();
-            sel.closeDetail();
-          }
-          return;
-        default:
-          return;
-      }
+            sel.openDetail();
+            return;
+          case 'Escape':
+            if (sel.detailOpen) {
+              e.preventDefault();
+              sel.closeDetail();
+            }
+            return;
+          default:
+            return;
+        }
       const ids = useResultsStore.getState().rows.map((r) => r.id);
       const next = moveSelection(ids, sel.selectedId, delta);
       if (next === null) return;

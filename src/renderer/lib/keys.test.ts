@@ -35,3 +35,12 @@ describe('isTypingTarget', () => {
     expect(isTypingTarget(null)).toBe(false);
   });
 });
+
+describe('listMoveDelta', () => {
+  it('moves by one for j/k and arrows, by a page for page keys, and not at all otherwise', async () => {
+    const { listMoveDelta } = await import('./keys');
+    expect(['j', 'ArrowDown', 'k', 'ArrowUp', 'PageDown', 'PageUp', 'Enter', 'x'].map((k) => listMoveDelta(k, 20))).toEqual([
+      1, 1, -1, -1, 20, -20, 0, 0,
+    ]);
+  });
+});

@@ -35,3 +35,21 @@ export function createChords<A>(chords: Readonly<Record<string, A>>, timeoutMs =
     },
   };
 }
+
+/** How far a list-navigation key moves the selection (j/k, arrows, page keys); 0 for any other key. */
+export function listMoveDelta(key: string, page: number): number {
+  switch (key) {
+    case 'j':
+    case 'ArrowDown':
+      return 1;
+    case 'k':
+    case 'ArrowUp':
+      return -1;
+    case 'PageDown':
+      return page;
+    case 'PageUp':
+      return -page;
+    default:
+      return 0;
+  }
+}
