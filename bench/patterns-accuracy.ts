@@ -4,151 +4,43 @@
  * → each line parsed by the detected format → its message to the miner (the whole line when
  * the format does not parse it). One miner configuration for every dataset.
  *
- *   npx tsx bench/patterns-accuracy.ts [--loghub DIR] [--json] [--show N]
+ *   npx tsx bench/patterns-accuracy.ts [--loghub DIR] [--only A,B] [--json] [--show N]
+ *   npx tsx bench/patterns-accuracy.ts --speed [--lines N] [--runs R]
  *
  * Grouping accuracy (GA): a line is right when its predicted group holds exactly the lines
  * of its true group (EventId). Parsing accuracy (PA): the line's template text equals the
- * ground truth's EventTemplate, whitespace runs aside. Both use each line's final template:
+ * ground truth's EventTemplate, whitespace aside. Both use each line's final template:
  * a template that later merged into another counts as the one it merged into, as stored
  * rows do through templates.merged_into.
  *
  * The same figures on loghub's own Content column are printed beside them: what the miner
  * does when the header split is loghub's, so a gap between the two is the format's doing.
  * `--show N` prints up to N mis-grouped true groups per dataset.
+ *
+ * `--speed`: lines per second of the miner alone on one core, on 1,000,000 (`--lines`)
+ * messages of bench/generate.ts's syslog and access (nginx combined) files, each line
+ * first parsed by its detected format as ingest does (not timed). Every run starts a
+ * fresh miner; the median of `--runs` (5) runs is the figure, by wall clock and by the
+ * process's CPU time (the machine may be busy with other work). A bare loop over the
+ * same characters is timed too, so figures from different machines can be compared.
  */
-import { readFileSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { detectFormat } from '../src/ingest/detect';
 import { builtinFormats } from '../src/ingest/formats/load';
+import {
+  DATASETS,
+  groupingAccuracy,
+  loghubInput,
+  mine,
+  parsingAccuracy,
+  withoutSpace,
+  type Mined,
+  type Truth,
+} from '../src/ingest/patterns/evaluate';
 import { TemplateMiner, type MinerOptions } from '../src/ingest/patterns/miner';
-
-export const DATASETS = [
-  'HDFS',
-  'Hadoop',
-  'Spark',
-  'Zookeeper',
-  'Linux',
-  'Apache',
-  'OpenSSH',
-  'Android',
-  'Proxifier',
-  'Thunderbird',
-] as const;
-
-/** RFC 4180: quoted fields may hold commas, newlines and doubled quotes. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else if (c !== '\r') field += c;
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
-}
-
-export interface Truth {
-  content: string[];
-  eventId: string[];
-  template: string[];
-}
-
-export function readTruth(file: string): Truth {
-  const rows = parseCsv(readFileSync(file, 'utf8'));
-  const header = rows[0]!;
-  const col = (name: string): number => {
-    const i = header.indexOf(name);
-    if (i < 0) throw new Error(`${file}: no column ${name}`);
-    return i;
-  };
-  const [c, e, t] = [col('Content'), col('EventId'), col('EventTemplate')];
-  const body = rows.slice(1).filter((r) => r.length > 1);
-  return { content: body.map((r) => r[c]!), eventId: body.map((r) => r[e]!), template: body.map((r) => r[t]!) };
-}
-
-export function readLines(file: string): string[] {
-  const lines = readFileSync(file, 'utf8').split(/\r?\n/);
-  if (lines.at(-1) === '') lines.pop();
-  return lines;
-}
-
-export interface Mined {
-  /** Each message's final template id (merges followed). */
-  ids: number[];
-  /** Each message's final template text. */
-  templates: string[];
-  miner: TemplateMiner;
-  seconds: number;
-}
-
-/** Runs the miner over messages and resolves every id through the merges that followed. */
-export function mine(messages: readonly string[], opts: MinerOptions = {}): Mined {
-  const into = new Map<number, number>();
-  const miner = new TemplateMiner({
-    ...opts,
-    onChange: (c) => {
-      if (c.kind === 'merged') into.set(c.from, c.into);
-    },
-  });
-  const started = performance.now();
-  const raw = messages.map((m) => miner.add(m).id);
-  const seconds = (performance.now() - started) / 1000;
-  const resolve = (id: number): number => {
-    let r = id;
-    for (let next = into.get(r); next !== undefined; next = into.get(r)) r = next;
-    return r;
-  };
-  const ids = raw.map(resolve);
-  const templates = ids.map((id) => miner.get(id)?.template ?? '');
-  return { ids, templates, miner, seconds };
-}
-
-export function groupingAccuracy(predicted: readonly (number | string)[], truth: readonly string[]): number {
-  const truthSize = new Map<string, number>();
-  for (const t of truth) truthSize.set(t, (truthSize.get(t) ?? 0) + 1);
-  const clusters = new Map<number | string, number[]>();
-  predicted.forEach((p, i) => {
-    let list = clusters.get(p);
-    if (!list) clusters.set(p, (list = []));
-    list.push(i);
-  });
-  let right = 0;
-  for (const lines of clusters.values()) {
-    const t = truth[lines[0]!]!;
-    if (lines.every((i) => truth[i] === t) && truthSize.get(t) === lines.length) right += lines.length;
-  }
-  return right / truth.length;
-}
-
-const norm = (s: string): string => s.replace(/\s+/g, '');
-
-export function parsingAccuracy(predicted: readonly string[], truth: readonly string[]): number {
-  let right = 0;
-  for (let i = 0; i < truth.length; i++) if (norm(predicted[i]!) === norm(truth[i]!)) right++;
-  return right / truth.length;
-}
+import { generate, type BenchFormat } from './generate';
 
 export interface DatasetResult {
   name: string;
@@ -168,33 +60,22 @@ export interface DatasetResult {
   truth: Truth;
 }
 
-export function runDataset(dir: string, name: string, opts: MinerOptions = {}): DatasetResult {
-  const lines = readLines(path.join(dir, name, `${name}_2k.log`));
-  const truth = readTruth(path.join(dir, name, `${name}_2k.log_structured.csv`));
-  if (truth.eventId.length !== lines.length)
-    throw new Error(`${name}: ${lines.length} lines but ${truth.eventId.length} rows of ground truth`);
-  const head = lines.filter((l) => l.trim() !== '').slice(0, 200);
-  const format = detectFormat(head, builtinFormats());
-  let unparsed = 0;
-  const messages = lines.map((line) => {
-    const parsed = format.parse(line);
-    if (!parsed) unparsed++;
-    return parsed ? parsed.message : line;
-  });
+export function runDataset(dir: string, name: string, opts: MinerOptions = {}, onContent = true): DatasetResult {
+  const { format, messages, unparsed, truth } = loghubInput(dir, name);
   const diffExamples: { message: string; content: string }[] = [];
   let messageDiffers = 0;
   messages.forEach((m, i) => {
-    if (norm(m) !== norm(truth.content[i]!)) {
+    if (withoutSpace(m) !== withoutSpace(truth.content[i]!)) {
       messageDiffers++;
       if (diffExamples.length < 3) diffExamples.push({ message: m, content: truth.content[i]! });
     }
   });
   const mined = mine(messages, opts);
-  const onContent = mine(truth.content, opts);
+  const content = onContent ? mine(truth.content, opts) : null;
   return {
     name,
-    format: format.name,
-    lines: lines.length,
+    format,
+    lines: messages.length,
     unparsed,
     messageDiffers,
     diffExamples,
@@ -202,8 +83,8 @@ export function runDataset(dir: string, name: string, opts: MinerOptions = {}): 
     pa: parsingAccuracy(mined.templates, truth.template),
     templates: new Set(mined.ids).size,
     trueTemplates: new Set(truth.eventId).size,
-    contentGa: groupingAccuracy(onContent.ids, truth.eventId),
-    contentPa: parsingAccuracy(onContent.templates, truth.template),
+    contentGa: content ? groupingAccuracy(content.ids, truth.eventId) : NaN,
+    contentPa: content ? parsingAccuracy(content.templates, truth.template) : NaN,
     seconds: mined.seconds,
     mined,
     truth,
@@ -236,7 +117,10 @@ function misgrouped(r: DatasetResult, max: number): string[] {
       const extra = byPred.get(p)!.filter((i) => r.truth.eventId[i] !== e).length;
       return `    ${c} → #${p} ${JSON.stringify(r.mined.miner.get(p)?.template)}${extra ? ` (+${extra} from other groups)` : ''}`;
     });
-    out.push({ size: lines.length, text: `  ${e} (${lines.length}) ${JSON.stringify(r.truth.template[lines[0]!])}\n${parts.join('\n')}` });
+    out.push({
+      size: lines.length,
+      text: `  ${e} (${lines.length}) ${JSON.stringify(r.truth.template[lines[0]!])}\n${parts.join('\n')}`,
+    });
   }
   return out
     .sort((a, b) => b.size - a.size)
@@ -244,8 +128,66 @@ function misgrouped(r: DatasetResult, max: number): string[] {
     .map((o) => o.text);
 }
 
+/** `count` messages of a generated file, as the detected format reads them. */
+export function generatedMessages(
+  format: BenchFormat,
+  count: number,
+  seed = 42,
+): { format: string; messages: string[] } {
+  const lines: string[] = [];
+  const decoder = new StringDecoder('latin1');
+  let rest = '';
+  // Generous size so the file holds `count` records; only that many are kept.
+  generate(format, { seed, size: count * 400 }, (chunk) => {
+    if (lines.length >= count) return;
+    const parts = (rest + decoder.write(chunk)).split('\n');
+    rest = parts.pop()!;
+    for (const l of parts) if (l && lines.length < count) lines.push(l);
+  });
+  const detected = detectFormat(lines.slice(0, 200), builtinFormats());
+  return { format: detected.name, messages: lines.map((l) => detected.parse(l)?.message ?? l) };
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+function speed(args: string[]): void {
+  const count = args.includes('--lines') ? Number(args[args.indexOf('--lines') + 1]) : 1_000_000;
+  const runs = args.includes('--runs') ? Number(args[args.indexOf('--runs') + 1]) : 5;
+  for (const kind of ['syslog', 'access'] as const) {
+    const { format, messages } = generatedMessages(kind, count);
+    const chars = messages.reduce((n, m) => n + m.length, 0);
+    const wall: number[] = [];
+    const cpu: number[] = [];
+    const bare: number[] = [];
+    let stats = '';
+    for (let r = 0; r < runs; r++) {
+      let t0 = performance.now();
+      let spaces = 0;
+      for (const m of messages) for (let i = 0; i < m.length; i++) if (m.charCodeAt(i) === 32) spaces++;
+      bare.push(((performance.now() - t0) * 1e6) / chars);
+      const miner = new TemplateMiner();
+      const c0 = process.cpuUsage();
+      t0 = performance.now();
+      for (let i = 0; i < messages.length; i++) miner.add(messages[i]!);
+      const seconds = (performance.now() - t0) / 1000;
+      const used = process.cpuUsage(c0);
+      wall.push(messages.length / seconds);
+      cpu.push(messages.length / ((used.user + used.system) / 1e6));
+      const st = miner.stats();
+      stats = `${st.templates} templates, ${st.shapes} shapes, ~${(st.memoryBytes / 1024).toFixed(0)} KiB${spaces < 0 ? '' : ''}`;
+    }
+    const k = (x: number): string => `${Math.round(x / 1000)}k`;
+    console.log(
+      `${kind.padEnd(7)} (${format}, ${messages.length} messages, ${(chars / messages.length).toFixed(0)} chars avg): ` +
+        `median ${k(median(wall))} lines/s wall [${wall.map(k).join(' ')}], ${k(median(cpu))} lines/s CPU time; ` +
+        `bare char loop ${median(bare).toFixed(2)} ns/char; ${stats}`,
+    );
+  }
+}
+
 function main(): void {
   const args = process.argv.slice(2);
+  if (args.includes('--speed')) return speed(args);
   const dirArg = args.indexOf('--loghub');
   const dir = dirArg >= 0 ? path.resolve(args[dirArg + 1]!) : DEFAULT_LOGHUB;
   const showArg = args.indexOf('--show');
@@ -259,7 +201,9 @@ function main(): void {
       `${String(r.messageDiffers).padStart(6)}   ${pct(r.contentGa)} ${pct(r.contentPa)}`,
   );
   const mean = (f: (r: DatasetResult) => number): number => results.reduce((s, r) => s + f(r), 0) / results.length;
-  console.log('dataset      detected format           GA %   PA %   templates   msg≠Content   GA %   PA %  (on loghub Content)');
+  console.log(
+    'dataset      detected format           GA %   PA %   templates   msg≠Content   GA %   PA %  (on loghub Content)',
+  );
   for (const row of rows) console.log(row);
   console.log(
     `${'mean'.padEnd(34)} ${pct(mean((r) => r.ga))} ${pct(mean((r) => r.pa))}${' '.repeat(26)}${pct(mean((r) => r.contentGa))} ${pct(mean((r) => r.contentPa))}`,
@@ -267,8 +211,11 @@ function main(): void {
   console.log(`min GA ${pct(Math.min(...results.map((r) => r.ga)))}`);
   for (const r of results) {
     if (r.messageDiffers === 0 && r.unparsed === 0) continue;
-    console.log(`\n${r.name}: ${r.messageDiffers} messages differ from Content, ${r.unparsed} lines not parsed by ${r.format}`);
-    for (const d of r.diffExamples) console.log(`  message ${JSON.stringify(d.message)}\n  Content ${JSON.stringify(d.content)}`);
+    console.log(
+      `\n${r.name}: ${r.messageDiffers} messages differ from Content, ${r.unparsed} lines not parsed by ${r.format}`,
+    );
+    for (const d of r.diffExamples)
+      console.log(`  message ${JSON.stringify(d.message)}\n  Content ${JSON.stringify(d.content)}`);
   }
   if (show > 0) {
     for (const r of results) {

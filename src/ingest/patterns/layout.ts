@@ -10,58 +10,31 @@
  * that filling the text's `<*>` with them gives the line's tokens back.
  */
 import { VAR } from './mask';
+import { isKey, isWild, isWordWild, shown, wildTrim } from './wildcard';
 
-/** A wildcard where a value stood: any token; part of the gaps between a pattern's key tokens. */
-export const ANY = '';
-/**
- * A wildcard where a word stood ("session opened for user <*>"): any token, but a fixed
- * slot of the event, so it is a key token like the word it replaced. Masked tokens never
- * hold control characters (mask.ts makes such tokens values), so this cannot be a token.
- */
-export const WILD = '\u0002';
-
-export const isWild = (t: string): boolean => t === ANY || t === WILD;
+export { ANY } from './wildcard';
 
 /**
- * Key tokens are what a pattern is: words, word wildcards, and tokens with a value but
- * letters around it (`rhost=<*>`, `blk_<*>`). The rest — pure values such as `<*>`,
- * `(<*>`, `<*>:<*>` — are the gaps between them, which may differ in length.
+ * isKey in context: a token with a value that repeats the one before it (`blk_<*> blk_<*>`)
+ * is an element of a list, whose length varies, so it is gap material.
  */
-export function isKey(t: string): boolean {
-  if (t === WILD) return true;
-  if (t === ANY) return false;
-  let i = t.indexOf(VAR);
-  if (i < 0) return true;
-  let from = 0;
-  while (i >= 0) {
-    if (hasLetter(t, from, i)) return true;
-    from = i + VAR.length;
-    i = t.indexOf(VAR, from);
-  }
-  return hasLetter(t, from, t.length);
+export function isKeyAt(tokens: readonly string[], i: number): boolean {
+  const t = tokens[i]!;
+  if (!isKey(t)) return false;
+  return !(i > 0 && tokens[i - 1] === t && t.includes(VAR));
 }
-
-function hasLetter(t: string, from: number, to: number): boolean {
-  for (let k = from; k < to; k++) {
-    const c = t.charCodeAt(k);
-    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c > 127) return true;
-  }
-  return false;
-}
-
-/** The token as template text. */
-export const shown = (t: string): string => (isWild(t) ? VAR : t);
 
 /** The key tokens of a shape, joined (`keys` of them): shapes with the same key may share a pattern. */
 export function keyOf(tokens: readonly string[]): { key: string; keys: number; words: number } {
   let key = '';
   let keys = 0;
   let words = 0;
-  for (const t of tokens) {
-    if (!isKey(t)) continue;
+  for (let i = 0; i < tokens.length; i++) {
+    if (!isKeyAt(tokens, i)) continue;
+    const t = tokens[i]!;
     key += keys === 0 ? t : `\u0001${t}`;
     keys++;
-    if (t !== WILD && !t.includes(VAR)) words++;
+    if (!isWordWild(t) && !t.includes(VAR)) words++;
   }
   return { key, keys, words };
 }
@@ -69,14 +42,14 @@ export function keyOf(tokens: readonly string[]): { key: string; keys: number; w
 /** Index of the key token at `pos` among the shape's key tokens. */
 export function keyIndex(tokens: readonly string[], pos: number): number {
   let k = 0;
-  for (let i = 0; i < pos; i++) if (isKey(tokens[i]!)) k++;
+  for (let i = 0; i < pos; i++) if (isKeyAt(tokens, i)) k++;
   return k;
 }
 
 /** Positions of the key tokens. */
 export function keyPositions(tokens: readonly string[]): number[] {
   const out: number[] = [];
-  for (let i = 0; i < tokens.length; i++) if (isKey(tokens[i]!)) out.push(i);
+  for (let i = 0; i < tokens.length; i++) if (isKeyAt(tokens, i)) out.push(i);
   return out;
 }
 
@@ -90,6 +63,9 @@ export interface Op {
   kind: typeof KEEP | typeof RAW | typeof SPAN;
   from: number;
   to: number;
+  /** RAW at a word wildcard: characters of the raw token that the text keeps before and after its `<*>`. */
+  pre: number;
+  suf: number;
 }
 
 export interface Layout {
@@ -112,18 +88,22 @@ export function layout(shapes: readonly (readonly string[])[]): Layout {
     if (shapes.every((_, m) => to[m]! - from[m]! === len)) {
       for (let t = 0; t < len; t++) {
         const first = shapes[0]![from[0]! + t]!;
-        const same = !isWild(first) && shapes.every((s, m) => s[from[m]! + t] === first);
-        pieces.push(same ? first : VAR);
-        plans.forEach((p, m) => p.push({ kind: same ? KEEP : RAW, from: from[m]! + t, to: 0 }));
+        const same = shapes.every((s, m) => s[from[m]! + t] === first);
+        // The same token in every shape stays (a value wildcard shows what it keeps); else `<*>`.
+        const keep = same && !isWild(first);
+        const [pre, suf] = same ? wildTrim(first) : [0, 0];
+        pieces.push(same ? shown(first) : VAR);
+        plans.forEach((p, m) => p.push({ kind: keep ? KEEP : RAW, from: from[m]! + t, to: 0, pre, suf }));
       }
     } else {
       pieces.push(VAR);
-      plans.forEach((p, m) => p.push({ kind: SPAN, from: from[m]!, to: to[m]! }));
+      plans.forEach((p, m) => p.push({ kind: SPAN, from: from[m]!, to: to[m]!, pre: 0, suf: 0 }));
     }
     if (g < w) {
       const k = shapes[0]![words[0]![g]!]!;
       pieces.push(shown(k));
-      plans.forEach((p, m) => p.push({ kind: isWild(k) ? RAW : KEEP, from: words[m]![g]!, to: 0 }));
+      const [pre, suf] = wildTrim(k);
+      plans.forEach((p, m) => p.push({ kind: isWild(k) ? RAW : KEEP, from: words[m]![g]!, to: 0, pre, suf }));
     }
   }
   return { text: pieces.join(' '), plans };
