@@ -4,7 +4,7 @@ import { levelCode } from '../../shared/levels';
 import { PROMOTED_FIELDS } from './schema';
 import type { Store } from './store';
 
-export type SourceKind = 'file' | 'upload' | 'http' | 'syslog' | 'follow';
+export type SourceKind = 'file' | 'upload' | 'http' | 'syslog' | 'gelf' | 'follow';
 
 export interface SourceRef {
   name: string;
@@ -18,6 +18,8 @@ export interface WriteBatch {
   records: IngestRecord[];
   /** Filled in for records whose line carried no timestamp and inherited none. */
   fallbackTs: number;
+  /** A statement committed in the same transaction as these rows (a followed file's offset). */
+  alsoCommit?: { sql: string; params: unknown[] };
 }
 
 interface Pending {
@@ -82,6 +84,11 @@ export class LogWriter {
     w.nextId = Number(row!.max) + 1;
     for (const f of await store.write('SELECT name, type FROM field_names')) w.knownFields.set(String(f.name), String(f.type));
     return w;
+  }
+
+  /** True while the queue is at its bound: receivers answer 429/503 rather than wait. */
+  get full(): boolean {
+    return this.queuedRows >= this.maxQueuedRows;
   }
 
   /** Resolves when the queue has room: producers await it before reading more input. */
@@ -153,6 +160,7 @@ export class LogWriter {
       app.closeSync();
       for (const b of batches) await this.updateSource(b);
       if (seen.size) await this.updateTemplates(seen);
+      for (const b of batches) if (b.alsoCommit) await this.store.write(b.alsoCommit.sql, b.alsoCommit.params);
       for (const st of this.piggyback.splice(0)) await this.store.write(st.sql, st.params);
       for (const [name, type] of newFields) {
         await conn.run('INSERT OR IGNORE INTO field_names VALUES (?, ?)', [name, type]);
