@@ -93,6 +93,22 @@ export const migrations: Migration[] = [
       CREATE TABLE miner_state (id INTEGER PRIMARY KEY, state JSON NOT NULL, saved_at TIMESTAMP NOT NULL);
     `,
   },
+  {
+    version: 3,
+    description: 'followed files: where reading stopped, by fingerprint',
+    sql: `
+      -- One row per followed file, keyed by a fingerprint of its first bytes (not its path,
+      -- which rotation reuses). Updated in the same transaction as the rows read, so after a
+      -- restart or crash reading resumes exactly after the last stored line.
+      CREATE TABLE file_offsets (
+        fingerprint VARCHAR   PRIMARY KEY,
+        path        VARCHAR   NOT NULL,  -- where the file was last seen
+        byte_offset UBIGINT   NOT NULL,  -- bytes consumed (always at a line boundary)
+        line        UBIGINT   NOT NULL,  -- lines consumed
+        updated_at  TIMESTAMP NOT NULL
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1]!.version;
