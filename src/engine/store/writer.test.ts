@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IngestRecord } from '../../ingest/record';
 import { tempDir } from '../testing/fixtures';
@@ -43,15 +45,26 @@ describe('LogWriter', () => {
     expect(await store.read('SELECT name, type FROM field_names')).toEqual([{ name: 'service', type: 'text' }]);
   });
 
-  it('makes producers wait while its queue is full', async () => {
+  it('makes producers wait while its queue is full, and takes more while a commit is being written', async () => {
     const { writer } = await open();
-    const first = writer.append({ source, records: Array.from({ length: 10 }, (_, i) => rec(i + 1)), fallbackTs: 0 });
+    const batch = (from: number) => ({ source, records: Array.from({ length: 10 }, (_, i) => rec(from + i)), fallbackTs: 0 });
+    const microtasks = async () => {
+      for (let i = 0; i < 20; i++) await null; // no macrotask runs, so no DuckDB call completes
+    };
+    const first = writer.append(batch(1));
+    await microtasks();
+    expect(writer.full).toBe(false); // taken out of the queue into the first commit
+    const second = writer.append(batch(11));
+    await microtasks();
+    expect(writer.full).toBe(true); // waits in the queue behind the commit
     let waited = true;
     const space = writer.whenSpace().then(() => (waited = false));
+    await microtasks();
     expect(waited).toBe(true);
     await first;
     await space;
     expect(waited).toBe(false);
+    await second;
   });
 
   it('keeps pattern counts with the rows, and runs a queued statement even with no rows pending', async () => {
@@ -65,5 +78,29 @@ describe('LogWriter', () => {
     writer.writeWithNextCommit(`INSERT OR REPLACE INTO miner_state VALUES (1, ?, now()::TIMESTAMP)`, ['{"v":1}']);
     await writer.close();
     expect(await store.read('SELECT state::VARCHAR AS s FROM miner_state')).toEqual([{ s: '{"v":1}' }]);
+  });
+
+  it('stores any text exactly as given: quotes, newlines, NUL, emoji, a megabyte, nothing', async () => {
+    const { store, writer } = await open();
+    const texts = ['', 'say "hi", \'ok\'; DROP TABLE logs; --', 'two\nlines\r\n\ttab', 'nul \u0000 byte', 'emoji 🪵 ü 日本', 'x'.repeat(1 << 20), '\\ back\\slash \\u0041'];
+    await writer.append({ source, records: texts.map((message, i) => ({ ...rec(i + 1), message, fields: { note: message.slice(0, 50) } })), fallbackTs: 0 });
+    const rows = await store.read('SELECT message, fields->>\'note\' AS note FROM logs ORDER BY id');
+    expect(rows.map((r) => r.message)).toEqual(texts);
+    expect(rows.map((r) => r.note)).toEqual(texts.map((t) => t.slice(0, 50)));
+  });
+
+  it('replaces a lone surrogate (which JSON from a receiver can carry) instead of failing the commit', async () => {
+    const { store, writer } = await open();
+    await writer.append({ source, records: [{ ...rec(1), message: 'half \uD83D pair' }, rec(2)], fallbackTs: 0 });
+    const rows = await store.read('SELECT message FROM logs ORDER BY id');
+    expect(rows.map((r) => r.message)).toEqual(['half \uFFFD pair', 'message 2']);
+  });
+
+  it('keeps millisecond times, missing times from the fallback, and a commit leaves no staging file behind', async () => {
+    const { store, writer } = await open();
+    await writer.append({ source, records: [{ ...rec(1), ts: Date.UTC(2024, 1, 29, 23, 59, 59, 123) }, { ...rec(2), ts: null }], fallbackTs: Date.UTC(2020, 0, 1) });
+    const rows = await store.read('SELECT epoch_ms(ts)::BIGINT AS ms FROM logs ORDER BY id');
+    expect(rows.map((r) => Number(r.ms))).toEqual([Date.UTC(2024, 1, 29, 23, 59, 59, 123), Date.UTC(2020, 0, 1)]);
+    expect(readdirSync(join(dirname(store.file), 'staging'))).toEqual([]);
   });
 });

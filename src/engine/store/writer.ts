@@ -1,4 +1,6 @@
-import type { DuckDBAppender } from '@duckdb/node-api';
+import { listValue } from '@duckdb/node-api';
+import { closeSync, mkdirSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { IngestRecord, FieldValue } from '../../ingest/record';
 import { levelCode } from '../../shared/levels';
 import { PROMOTED_FIELDS } from './schema';
@@ -76,10 +78,16 @@ export class LogWriter {
     private readonly store: Store,
     private readonly maxQueuedRows: number,
     private readonly maxRowsPerCommit: number,
+    private readonly stagingDir: string,
   ) {}
 
   static async create(store: Store, opts: { maxQueuedRows?: number; maxRowsPerCommit?: number } = {}): Promise<LogWriter> {
-    const w = new LogWriter(store, opts.maxQueuedRows ?? 60_000, opts.maxRowsPerCommit ?? 250_000);
+    // Staging files live beside the database (same disk, the user's own folder); what a
+    // crash left there was never committed, and goes.
+    const stagingDir = join(dirname(store.file), 'staging');
+    mkdirSync(stagingDir, { recursive: true });
+    for (const f of readdirSync(stagingDir)) if (f.startsWith(`commit-`)) rmSync(join(stagingDir, f), { force: true });
+    const w = new LogWriter(store, opts.maxQueuedRows ?? 60_000, opts.maxRowsPerCommit ?? 250_000, stagingDir);
     const [row] = await store.write('SELECT coalesce(max(id), 0)::BIGINT AS max FROM logs');
     w.nextId = Number(row!.max) + 1;
     for (const f of await store.write('SELECT name, type FROM field_names')) w.knownFields.set(String(f.name), String(f.type));
@@ -124,6 +132,10 @@ export class LogWriter {
           rows += p.batch.records.length;
           group.push(p);
         }
+        // The group is out of the queue: producers may fill it again while DuckDB writes
+        // this one (parsing and writing overlap; memory stays within two queues' worth).
+        this.queuedRows -= rows;
+        for (const w of this.spaceWaiters.splice(0)) w();
         try {
           await this.commit(group.map((p) => p.batch));
           group.forEach((p) => p.resolve());
@@ -131,8 +143,6 @@ export class LogWriter {
           group.forEach((p) => p.reject(err as Error));
           this.piggyback.length = 0; // a failed commit must not be retried forever; savers try again later
         }
-        this.queuedRows -= rows;
-        for (const w of this.spaceWaiters.splice(0)) w();
       }
     } finally {
       this.running = false;
@@ -146,18 +156,26 @@ export class LogWriter {
     const firstId = this.nextId;
     const newFields = new Map<string, string>();
     const seen = new Map<number, TemplateSeen>();
+    // Rows go to a staging file first, serialised on this thread, and DuckDB reads them on
+    // its own threads; the appender made one native call per value and compressed on the
+    // JavaScript thread, which then could not parse the next batch meanwhile.
+    const staged = this.stage(batches, firstId, newFields, seen);
+    const sources = batches.map((b) => b.source.name);
     await conn.run('BEGIN');
     try {
-      const app = await conn.createAppender('logs');
-      let id = firstId;
-      for (const b of batches) {
-        for (const r of b.records) {
-          appendRecord(app, id++, r, b.fallbackTs, ingestMicros, b.source.name, this.knownFields, newFields);
-          if (r.templateId !== null && r.templateId !== undefined) noteTemplate(seen, r, b.fallbackTs);
-        }
+      try {
+        if (staged.rows) await this.insertStaged(staged.path, staged.maxRowBytes, ingestMicros, sources);
+      } catch (err) {
+        // Text the JSON reader refuses (a lone UTF-16 surrogate from a receiver's JSON):
+        // stage it again with such text made well-formed rather than lose the commit. The
+        // insert is the transaction's first statement, so nothing else is undone.
+        if (!/json|unicode|utf|surrogate/i.test(String((err as Error).message))) throw err;
+        await conn.run('ROLLBACK');
+        this.stage(batches, firstId, new Map(), new Map(), true);
+        await conn.run('BEGIN');
+        await this.insertStaged(staged.path, staged.maxRowBytes, ingestMicros, sources);
       }
-      app.flushSync();
-      app.closeSync();
+      const id = firstId + staged.rows;
       for (const b of batches) await this.updateSource(b);
       if (seen.size) await this.updateTemplates(seen);
       for (const b of batches) if (b.alsoCommit) await this.store.write(b.alsoCommit.sql, b.alsoCommit.params);
@@ -171,12 +189,68 @@ export class LogWriter {
       await conn.run('ROLLBACK').catch(() => {});
       for (const name of newFields.keys()) this.knownFields.delete(name);
       throw err;
+    } finally {
+      rmSync(staged.path, { force: true });
     }
     const rows = this.nextId - firstId;
     this.stats.committed += rows;
     this.stats.commits++;
     this.stats.lastCommitMs = performance.now() - started;
     if (rows) this.onCommit(rows);
+  }
+
+  /**
+   * Writes the rows of a commit as NDJSON (one short-keyed object per row; V8's
+   * JSON.stringify is the fastest serialiser there is here, and DuckDB's JSON reader
+   * parses in parallel). Notes new field names and pattern counts on the way.
+   */
+  private stage(
+    batches: WriteBatch[],
+    firstId: number,
+    newFields: Map<string, string>,
+    seen: Map<number, TemplateSeen>,
+    wellFormed = false,
+  ): { path: string; rows: number; maxRowBytes: number } {
+    const path = join(this.stagingDir, `commit-${process.pid}-${this.stats.commits}.ndjson`);
+    const fd = openSync(path, 'w');
+    try {
+      let id = firstId;
+      let longest = 0;
+      let parts: string[] = [];
+      for (let batchNo = 0; batchNo < batches.length; batchNo++) {
+        const b = batches[batchNo]!;
+        for (const r of b.records) {
+          const values = stagedRow(id++, batchNo, r, b.fallbackTs, this.knownFields, newFields);
+          const row = wellFormed ? JSON.stringify(values, (_k, v) => (typeof v === 'string' ? toWellFormed(v) : v)) : JSON.stringify(values);
+          if (row.length > longest) longest = row.length;
+          parts.push(row);
+          if (!wellFormed && r.templateId !== null && r.templateId !== undefined) noteTemplate(seen, r, b.fallbackTs);
+          if (parts.length === STAGE_ROWS_PER_WRITE) {
+            writeSync(fd, parts.join('\n') + '\n');
+            parts = [];
+          }
+        }
+      }
+      if (parts.length) writeSync(fd, parts.join('\n') + '\n');
+      return { path, rows: id - firstId, maxRowBytes: longest * 3 };
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  private async insertStaged(path: string, maxRowBytes: number, ingestMicros: bigint, sources: string[]): Promise<void> {
+    // The reader allocates buffers of this size per thread: DuckDB's default unless a row needs more.
+    let objectSize = MIN_OBJECT_BYTES;
+    while (objectSize < maxRowBytes) objectSize *= 2;
+    const keys = Object.entries(STAGED_KEYS)
+      .map(([k, t]) => `${k}: '${t}'`)
+      .join(', ');
+    await this.store.writer.run(
+      `INSERT INTO logs (${STAGED_COLUMNS.map((c) => c[0]).join(', ')})
+       SELECT ${STAGED_COLUMNS.map((c) => c[1]).join(', ')}
+       FROM read_json(${sqlString(path)}, format = 'newline_delimited', maximum_object_size = ${objectSize}, columns = {${keys}})`,
+      [ingestMicros, listValue(sources)],
+    );
   }
 
   /**
@@ -226,46 +300,107 @@ export class LogWriter {
   }
 }
 
-/** Column order must match the `logs` table in schema.ts. */
-function appendRecord(
-  app: DuckDBAppender,
+/** The keys of a staging row and their types as DuckDB reads them. */
+const STAGED_KEYS: Record<string, string> = {
+  id: 'BIGINT',
+  ts: 'BIGINT',
+  level: 'UTINYINT',
+  batch: 'UINTEGER',
+  line: 'UBIGINT',
+  host: 'VARCHAR',
+  app: 'VARCHAR',
+  message: 'VARCHAR',
+  format: 'VARCHAR',
+  status: 'USMALLINT',
+  method: 'VARCHAR',
+  path: 'VARCHAR',
+  client: 'VARCHAR',
+  bytes: 'BIGINT',
+  duration_ms: 'DOUBLE',
+  fields: 'VARCHAR',
+  parse_error: 'VARCHAR',
+  template_id: 'UINTEGER',
+  params: 'VARCHAR',
+};
+
+/**
+ * Each `logs` column a commit fills, and the SQL over the staging row that gives it
+ * ($1 the commit's ingest time in µs, $2 the batches' source names). Named, so a later
+ * migration's new columns simply stay NULL here.
+ */
+const STAGED_COLUMNS: Array<[string, string]> = [
+  ['id', 'id'],
+  ['ts', 'make_timestamp(ts)'],
+  ['ingest_ts', 'make_timestamp($1::BIGINT)'],
+  ['level', 'level'],
+  ['source', '($2::VARCHAR[])[batch + 1]'],
+  ['line', 'line'],
+  ['host', 'host'],
+  ['app', 'app'],
+  ['message', 'message'],
+  ['format', 'format'],
+  ['status', 'status'],
+  ['method', 'method'],
+  ['path', 'path'],
+  ['client', 'client'],
+  ['bytes', 'bytes'],
+  ['duration_ms', 'duration_ms'],
+  ['fields', 'fields'],
+  ['parse_error', 'parse_error'],
+  ['template_id', 'template_id'],
+  ['params', 'params'],
+];
+const STAGE_ROWS_PER_WRITE = 2_000;
+const MIN_OBJECT_BYTES = 16 * 1024 * 1024;
+
+/** Lone UTF-16 surrogates replaced by U+FFFD (String.prototype.toWellFormed, once the lib has it). */
+function toWellFormed(s: string): string {
+  return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
+/**
+ * One row of the staging file; keys are the column names of STAGED_COLUMNS. Absent
+ * values are left out (undefined), not written as null: fewer bytes to write and read.
+ * Source and format are the same for a whole batch: `batch` indexes them.
+ */
+function stagedRow(
   id: number,
+  batch: number,
   r: IngestRecord,
   fallbackTs: number,
-  ingestMicros: bigint,
-  source: string,
   known: Map<string, string>,
   added: Map<string, string>,
-): void {
+): Record<string, unknown> {
   const f = r.fields;
-  app.appendBigInt(BigInt(id));
-  app.appendTimestamp({ micros: BigInt(Math.round((r.ts ?? fallbackTs) * 1000)) } as never);
-  app.appendTimestamp({ micros: ingestMicros } as never);
-  app.appendUTinyInt(levelCode(r.level));
-  app.appendVarchar(source);
-  app.appendUBigInt(BigInt(r.line));
-  appendText(app, r.host);
-  appendText(app, r.app);
-  app.appendVarchar(r.message);
-  app.appendVarchar(r.format);
-  const status = f ? toInt(f.status) : null;
-  if (status !== null && status >= 0 && status <= MAX_USMALLINT) app.appendUSmallInt(status);
-  else app.appendNull();
-  appendText(app, f ? toText(f.method) : null);
-  appendText(app, f ? toText(f.path) : null);
-  appendText(app, f ? toText(f.client) : null);
-  const bytes = f ? toInt(f.bytes) : null;
-  if (bytes !== null) app.appendBigInt(BigInt(bytes));
-  else app.appendNull();
-  const dur = f ? toNum(f.duration_ms) : null;
-  if (dur !== null) app.appendDouble(dur);
-  else app.appendNull();
-  appendText(app, f ? restAsJson(f, known, added) : null);
-  appendText(app, r.parseError);
-  if (r.templateId === null || r.templateId === undefined) app.appendNull();
-  else app.appendUInteger(r.templateId);
-  appendText(app, r.params && r.params.length ? JSON.stringify(r.params) : null);
-  app.endRow();
+  const row: Record<string, unknown> = {
+    id,
+    ts: Math.round((r.ts ?? fallbackTs) * 1000),
+    level: levelCode(r.level),
+    batch,
+    line: r.line,
+    host: r.host ?? undefined,
+    app: r.app ?? undefined,
+    message: r.message,
+    format: r.format === undefined ? undefined : r.format,
+    parse_error: r.parseError ?? undefined,
+    template_id: r.templateId ?? undefined,
+    params: r.params && r.params.length ? JSON.stringify(r.params) : undefined,
+  };
+  if (f) {
+    const status = toInt(f.status);
+    if (status !== null && status >= 0 && status <= MAX_USMALLINT) row.status = status;
+    row.method = toText(f.method) ?? undefined;
+    row.path = toText(f.path) ?? undefined;
+    row.client = toText(f.client) ?? undefined;
+    row.bytes = toInt(f.bytes) ?? undefined;
+    row.duration_ms = toNum(f.duration_ms) ?? undefined;
+    row.fields = restAsJson(f, known, added) ?? undefined;
+  }
+  return row;
+}
+
+function sqlString(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
 }
 
 interface TemplateSeen {
@@ -284,11 +419,6 @@ function noteTemplate(seen: Map<number, TemplateSeen>, r: IngestRecord, fallback
     if (ts < t.first) t.first = ts;
     if (ts > t.last) t.last = ts;
   }
-}
-
-function appendText(app: DuckDBAppender, v: string | null): void {
-  if (v === null) app.appendNull();
-  else app.appendVarchar(v);
 }
 
 function toText(v: FieldValue | undefined): string | null {
