@@ -194,3 +194,19 @@ describe('line handling', () => {
     expect(rec!.message).toHaveLength(100 - 'Jun 14 15:16:01 combo sshd[1]: '.length);
   });
 });
+
+describe('holding back a record (followed files)', () => {
+  it('says which line the record it holds back starts on', () => {
+    const asm = new RecordAssembler(named('java'), { formats, time: TIME });
+    const out: IngestRecord[] = [];
+    expect(asm.pendingLine).toBeNull();
+    asm.push(J1, 1, out);
+    asm.push('\tat com.foo.App.run(App.java:7)', 2, out);
+    expect(asm.pendingLine).toBe(1);
+    asm.push(J2, 3, out);
+    expect(out).toHaveLength(1);
+    expect(asm.pendingLine).toBe(3);
+    asm.flush(out);
+    expect(asm.pendingLine).toBeNull();
+  });
+});

@@ -77,6 +77,14 @@ export class RecordAssembler {
     out.push(this.fromOthers(line, lineNo, truncated));
   }
 
+  /**
+   * Line number of the record held back (a multi-line record that later lines may still
+   * continue), or null. A followed file commits its read offset up to this line only.
+   */
+  get pendingLine(): number | null {
+    return this.pending ? this.pending.line : null;
+  }
+
   /** Emits the record still open (end of input, or the caller wants it out now). */
   flush(out: IngestRecord[]): void {
     this.emitPending(out);

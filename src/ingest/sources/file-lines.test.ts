@@ -89,4 +89,32 @@ describe('readLines', () => {
     expect(lines[2]).toBe('after');
     expect(warnings.join()).toMatch(/line 2: longer than/);
   });
+
+  it('reads from an offset of an open handle, holds a line without newline, reports where each line ends', async () => {
+    const { open } = await import('node:fs/promises');
+    const path = file('one\ntwo\r\nthree\npart');
+    const fh = await open(path, 'r');
+    try {
+      const chunks = [];
+      for await (const c of readLines(path, { handle: fh, start: 4, firstLine: 2, holdPartial: true, lineEnds: true })) chunks.push(c);
+      expect(chunks.map((c) => [c.lines, c.firstLine, c.offset, c.lineEnds])).toEqual([[['two', 'three'], 2, 15, [9, 15]]]);
+      // Up to a byte: the line cut there waits too.
+      const upTo = [];
+      for await (const c of readLines(path, { handle: fh, end: 12, holdPartial: true })) upTo.push(...c.lines);
+      expect(upTo).toEqual(['one', 'two']);
+      // Without holdPartial the last line counts; the handle is still open after every read.
+      const all = [];
+      for await (const c of readLines(path, { handle: fh, start: 15, lineEnds: true })) all.push([c.lines, c.offset, c.lineEnds]);
+      expect(all).toEqual([[['part'], 19, [19]]]);
+      expect((await fh.stat()).size).toBe(19);
+    } finally {
+      await fh.close();
+    }
+  });
+
+  it('starts a .gz at an offset of its text', async () => {
+    const got = [];
+    for await (const c of readLines(file(gzipSync('a\nbb\nccc\n')), { start: 2, firstLine: 2 })) got.push([c.lines, c.firstLine, c.offset]);
+    expect(got).toEqual([[['bb', 'ccc'], 2, 9]]);
+  });
 });
