@@ -39,7 +39,7 @@ const rules = {
 };
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'bench/data/**', 'bench/results/**', 'e2e/artifacts/**'] },
+  { ignores: ['.scratch/**', 'out/**', 'dist/**', 'node_modules/**', 'bench/data/**', 'bench/results/**', 'e2e/artifacts/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

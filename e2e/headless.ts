@@ -1,10 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chromium, type Browser } from 'playwright-core';
 
+/**
+ * The receivers `serve` starts by default listen on fixed ports (9880, 5514, 12201), which
+ * two test files running at once would fight over: tests turn them off unless they ask.
+ */
+export const NO_RECEIVERS = ['--http-port', '0', '--syslog-udp-port', '0', '--syslog-tcp-port', '0', '--gelf-udp-port', '0'];
+
 /** `logscope serve` as a user starts it, on a fresh data folder; resolves with its URL. */
 export function startServe(dataDir: string, extraArgs: string[] = []): Promise<{ proc: ChildProcess; url: string; stop: () => Promise<void> }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['bin/logscope.js', 'serve', '--data', dataDir, '--port', '0', ...extraArgs], {
+    // Later flags win, so extraArgs can turn a receiver back on.
+    const args = ['bin/logscope.js', 'serve', '--data', dataDir, '--port', '0', ...NO_RECEIVERS, ...extraArgs];
+    const proc = spawn(process.execPath, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

@@ -7,7 +7,13 @@ const vite = spawnSync(process.execPath, ['node_modules/electron-vite/bin/electr
 if (vite.status !== 0) process.exit(vite.status ?? 1);
 
 await build({
-  entryPoints: { 'cli/run': 'src/cli/run.ts', 'engine/utility': 'src/engine/utility.ts' },
+  entryPoints: {
+    'cli/run': 'src/cli/run.ts',
+    'engine/utility': 'src/engine/utility.ts',
+    // Worker threads load their own entry: miner-client.ts finds it beside either bundle.
+    'engine/miner-worker': 'src/engine/patterns/miner-worker.ts',
+    'engine/anomaly-refit-worker': 'src/engine/ml/anomaly/refit-worker.ts',
+  },
   outdir: 'out',
   bundle: true,
   platform: 'node',

@@ -39,6 +39,43 @@ const config = loadYaml(readFileSync(path.join(root, 'electron-builder.yml'), 'u
 /** Whether electron-builder would unpack `file` (its matcher is minimatch with dot: true). */
 const unpacked = (file: string) => config.asarUnpack.some((pattern) => minimatch(file, pattern, { dot: true }));
 
+function walk(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    return entry.isDirectory() ? walk(full) : [full];
+  });
+}
+
+/**
+ * The production dependencies of package.json and theirs, as installed, that hold
+ * compiled Node add-ons (.node files), with those files' paths inside the package.
+ */
+function nativePackages(): { name: string; binaries: string[] }[] {
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  const seen = new Set<string>();
+  const queue = Object.keys(pkg.dependencies);
+  const natives: { name: string; binaries: string[] }[] = [];
+  while (queue.length > 0) {
+    const name = queue.shift()!;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const dir = path.join(root, 'node_modules', name);
+    if (!existsSync(path.join(dir, 'package.json'))) continue; // an optional platform package for another OS
+    const meta = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+      optionalDependencies?: Record<string, string>;
+    };
+    queue.push(...Object.keys(meta.dependencies ?? {}), ...Object.keys(meta.optionalDependencies ?? {}));
+    // A package's own nested node_modules are its dependencies' business, seen on their own.
+    const binaries = walk(dir)
+      .map((file) => path.relative(dir, file).split(path.sep).join('/'))
+      .filter((file) => file.endsWith('.node') && !file.split('/').includes('node_modules'));
+    if (binaries.length > 0) natives.push({ name, binaries });
+  }
+  return natives;
+}
+
 function pngSize(file: string): { width: number; height: number } {
   const { width, height } = decodePng(readFileSync(path.join(root, file)));
   return { width, height };
@@ -57,8 +94,34 @@ describe('electron-builder.yml', () => {
     expect(config.productName).toBe('LogScope');
   });
 
-  it('packages the built app, package.json and the models', () => {
-    expect(config.files).toEqual(expect.arrayContaining(['out/**', 'package.json', 'models/**']));
+  it('packages the built app, package.json, the models and the tray icons', () => {
+    expect(config.files).toEqual(expect.arrayContaining(['out/**', 'package.json', 'models/**', 'resources/icons/**']));
+  });
+
+  it('every `files` entry names files that exist', () => {
+    for (const entry of config.files) {
+      // An exclusion ('!models/data/**') must still name something, or it is a typo.
+      const pattern = entry.replace(/^!/, '');
+      const base = pattern.split('/').findIndex((part) => /[*?[{]/.test(part));
+      if (base < 0) {
+        expect(existsSync(path.join(root, pattern)), `${pattern} does not exist`).toBe(true);
+        continue;
+      }
+      const found = walk(path.join(root, pattern.split('/').slice(0, base).join('/')))
+        .map((file) => path.relative(root, file).split(path.sep).join('/'))
+        .some((file) => minimatch(file, pattern, { dot: true }));
+      expect(found, `${pattern} matches no file (is the app built?)`).toBe(true);
+    }
+  });
+
+  it('unpacks every native module the app depends on (packages with .node files, found from package.json)', () => {
+    const natives = nativePackages();
+    // DuckDB's platform binding and onnxruntime are the two this machine has.
+    expect(natives.some((n) => n.name.startsWith('@duckdb/node-bindings-'))).toBe(true);
+    expect(natives.map((n) => n.name)).toContain('onnxruntime-node');
+    for (const { name, binaries } of natives) {
+      for (const binary of binaries) expect(unpacked(`node_modules/${name}/${binary}`), `${name}/${binary}`).toBe(true);
+    }
   });
 
   it('unpacks DuckDB, onnxruntime and the models from the asar, and nothing else we know of', () => {

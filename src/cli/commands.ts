@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ImportProgress, LogRow } from '../shared/protocol';
+import type { EventData, ImportProgress, LiveKind, LogRow } from '../shared/protocol';
 import { Engine } from '../engine/engine';
-import { removeEngineFile, writeEngineFile } from '../engine/host/engine-file';
+import { readEngineFile, removeEngineFile, writeEngineFile } from '../engine/host/engine-file';
 import { startHttpHost } from '../engine/host/http-host';
-import { connectEngine } from './connect';
+import { isLoopbackAddress, loadOrCreateReceiverToken, receiverSpecs, type ReceiverPlan } from '../engine/live/receivers';
+import { connectEngine, connectRemote } from './connect';
 import { parseTimeArg } from './time-arg';
 
 export interface Io {
@@ -109,30 +110,167 @@ export interface ServeArgs {
   host: string;
   port: number;
   token?: string;
+  /** Receivers and followed files to start; none when absent. */
+  receivers?: Omit<ReceiverPlan, 'token'> & { explicit?: ReadonlySet<string> };
 }
 
-/** `logscope serve`: the engine and the UI for a browser, until interrupted. */
+const KIND_LABELS: Record<LiveKind, string> = {
+  http: 'HTTP',
+  'syslog-udp': 'syslog over UDP',
+  'syslog-tcp': 'syslog over TCP',
+  'gelf-udp': 'GELF over UDP',
+  'gelf-tcp': 'GELF over TCP',
+  follow: 'following',
+};
+const KIND_FLAGS: Partial<Record<LiveKind, string>> = {
+  http: 'http-port',
+  'syslog-udp': 'syslog-udp-port',
+  'syslog-tcp': 'syslog-tcp-port',
+  'gelf-udp': 'gelf-udp-port',
+};
+
+/**
+ * `logscope serve`: the engine and the UI for a browser, and the receivers, until
+ * SIGINT or SIGTERM. Stopping: receivers first (they stop accepting and commit what they
+ * took), then the UI's connections, then the writer's last commit. The signal handlers go
+ * in before anything starts, so a signal during start-up also ends in a clean stop (a
+ * default handler would end the process with 143 and no flush); a second signal says it
+ * is still stopping, a third quits at once.
+ */
 export async function serveCommand(dataDir: string, a: ServeArgs, io: Io): Promise<number> {
-  const engine = await Engine.open({ dataDir, mode: 'headless' }).catch((err) => {
-    throw new Error(`cannot open the data folder ${dataDir}: ${(err as Error).message}`);
-  });
-  const host = await startHttpHost(engine, { host: a.host, port: a.port, uiDir: findUiDir(), token: a.token });
-  writeEngineFile(dataDir, { pid: process.pid, port: host.port, token: host.token, startedAt: Date.now() });
-  if (a.host !== '127.0.0.1' && a.host !== 'localhost' && a.host !== '::1') {
-    io.err(`warning: listening on ${a.host}: anyone who can reach it and has the token can read your logs`);
+  const signals = catchSignals(io);
+  try {
+    const engine = await Engine.open({ dataDir, mode: 'headless' }).catch((err) => {
+      throw new Error(`cannot open the data folder ${dataDir}: ${(err as Error).message}`);
+    });
+    let host: Awaited<ReturnType<typeof startHttpHost>> | null = null;
+    try {
+      if (!signals.received()) {
+        host = await startHttpHost(engine, { host: a.host, port: a.port, uiDir: findUiDir(), token: a.token });
+        writeEngineFile(dataDir, { pid: process.pid, port: host.port, token: host.token, startedAt: Date.now() });
+        if (a.host !== '127.0.0.1' && a.host !== 'localhost' && a.host !== '::1') {
+          io.err(`warning: listening on ${a.host}: anyone who can reach it and has the token can read your logs`);
+        }
+        if (a.receivers) await startReceivers(engine, dataDir, a.receivers, io);
+        io.out(`LogScope is serving ${dataDir}`);
+        io.out(`open ${host.url}`);
+      }
+      await signals.wait;
+      io.err('stopping…');
+      await engine.live.close();
+    } finally {
+      await host?.close();
+      if (host) removeEngineFile(dataDir);
+      await engine.close();
+    }
+    return 0;
+  } finally {
+    signals.dispose();
   }
-  io.out(`LogScope is serving ${dataDir}`);
-  io.out(`open ${host.url}`);
-  await new Promise<void>((done) => {
-    const stop = () => done();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+}
+
+function catchSignals(io: Io): { wait: Promise<void>; received: () => boolean; dispose: () => void } {
+  let count = 0;
+  let done!: () => void;
+  const wait = new Promise<void>((r) => (done = r));
+  const on = (signal: NodeJS.Signals) => {
+    count++;
+    if (count === 1) return done();
+    if (count === 2) return io.err('still stopping: committing what was received (signal once more to quit at once)');
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.on('SIGINT', on);
+  process.on('SIGTERM', on);
+  return {
+    wait,
+    received: () => count > 0,
+    dispose: () => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+    },
+  };
+}
+
+/** Start what the flags ask for; a receiver that cannot start is a warning, not the end of serve. */
+async function startReceivers(engine: Engine, dataDir: string, r: NonNullable<ServeArgs['receivers']>, io: Io): Promise<void> {
+  let token: string | null = null;
+  const specs = receiverSpecs({ ...r, token: null });
+  if (!isLoopbackAddress(r.listen) && specs.some((s) => s.kind !== 'follow')) {
+    const t = loadOrCreateReceiverToken(dataDir);
+    token = t.token;
+    io.err(`receivers listen on ${r.listen}: HTTP senders must present the token ${t.token}`);
+    io.err(`  (as "Authorization: Bearer TOKEN"; it is kept in ${t.file}${t.created ? ', made just now' : ''})`);
+    if (specs.some((s) => s.kind !== 'http' && s.kind !== 'follow')) {
+      io.err('warning: syslog and GELF carry no credentials: anyone who can reach their ports can write records');
+    }
+  }
+  const available = new Set(engine.live.available());
+  for (const spec of receiverSpecs({ ...r, token })) {
+    const label = KIND_LABELS[spec.kind];
+    if (!available.has(spec.kind)) {
+      const flag = KIND_FLAGS[spec.kind];
+      if (spec.kind === 'follow') io.err(`warning: following files is not in this build; --follow ${String(spec.config?.paths)} ignored`);
+      else if (flag && r.explicit?.has(flag)) io.err(`warning: ${label} is not in this build; --${flag} ignored`);
+      continue;
+    }
+    try {
+      const info = await engine.live.add(spec);
+      if (info.state === 'failed') io.err(`warning: ${label} not started: ${info.error}`);
+      else io.out(spec.kind === 'follow' ? `following ${info.address}` : `receiving ${label} on ${info.address}`);
+    } catch (err) {
+      io.err(`warning: ${label} not started: ${(err as Error).message}`);
+    }
+  }
+}
+
+export interface TailArgs {
+  query: string;
+  json: boolean;
+}
+
+/**
+ * `logscope tail`: records that match, as they are stored, until interrupted. Only a
+ * running engine stores records (it holds the database alone), so with none there is
+ * nothing to tail: say so and exit 1.
+ */
+export async function tailCommand(dataDir: string, a: TailArgs, io: Io): Promise<number> {
+  const info = readEngineFile(dataDir);
+  if (!info) {
+    io.err(`logscope: no LogScope engine is running on ${dataDir}; records arrive only through one (start \`logscope serve\` or the app)`);
+    return 1;
+  }
+  let closed: ((why: string) => void) | null = null;
+  const ended = new Promise<string>((r) => (closed = r));
+  const client = await connectRemote(info, 3000, (why) => closed?.(why)).catch((err: Error) => {
+    throw new Error(`the engine on ${dataDir} (pid ${info.pid}) does not answer: ${err.message}`);
   });
-  io.err('stopping…');
-  await host.close();
-  removeEngineFile(dataDir);
-  await engine.close();
-  return 0;
+  // Batches may come before the answer that names the tail: hold them until then.
+  let tailId: string | null = null;
+  const early: Array<EventData<'tailRecords'>> = [];
+  const print = (b: EventData<'tailRecords'>) => {
+    if (b.dropped > 0) io.err(`… ${b.dropped} matching records skipped (the terminal fell behind)`);
+    for (const row of b.records) io.out(a.json ? JSON.stringify(row) : formatRow(row));
+  };
+  client.subscribe('tailRecords', (b) => {
+    if (tailId === null) early.push(b);
+    else if (b.tailId === tailId) print(b);
+  });
+  const signals = catchSignals(io);
+  try {
+    tailId = (await client.api.tailStart({ query: a.query })).tailId;
+    for (const b of early.splice(0)) if (b.tailId === tailId) print(b);
+    io.err(`tailing ${a.query ? `"${a.query}"` : 'every record'} on ${dataDir}; Ctrl-C stops`);
+    const why = await Promise.race([signals.wait.then(() => null), ended]);
+    if (why !== null) {
+      io.err(`logscope: the engine went away (${why})`);
+      return 1;
+    }
+    await client.api.tailStop({ tailId }).catch(() => {});
+    return 0;
+  } finally {
+    signals.dispose();
+    client.close();
+  }
 }
 
 /** The built UI, next to this bundle (out/cli → out/renderer) or from the source tree. */

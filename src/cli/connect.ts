@@ -48,7 +48,12 @@ export async function connectEngine(dataDir: string, say: (msg: string) => void)
   };
 }
 
-export function connectRemote(info: Pick<EngineInfo, 'port' | 'token'>, timeoutMs = 3000): Promise<EngineClient> {
+export function connectRemote(
+  info: Pick<EngineInfo, 'port' | 'token'>,
+  timeoutMs = 3000,
+  /** Told when the connection closes after it was open (the engine stopped). */
+  onClose?: (reason: string) => void,
+): Promise<EngineClient> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`ws://127.0.0.1:${info.port}/ws?token=${encodeURIComponent(info.token)}`, {
       headers: { host: `127.0.0.1:${info.port}` },
@@ -63,6 +68,7 @@ export function connectRemote(info: Pick<EngineInfo, 'port' | 'token'>, timeoutM
     });
     ws.once('open', () => {
       clearTimeout(timer);
+      if (onClose) ws.on('close', () => onClose('the engine closed the connection'));
       const transport: Transport = {
         send: (msg) => ws.send(JSON.stringify(msg)),
         onMessage: (h) => ws.on('message', (d) => h(JSON.parse(String(d)))),

@@ -13,18 +13,32 @@ import { Explorer, QueryTextError } from './explore/explore';
 import { Importer, type ImportTarget } from './import/importer';
 import { MinerService } from './patterns/miner-service';
 import { PatternQueries } from './patterns/pattern-queries';
+import { AnomalyWindowsQuery } from './ml/anomaly/windows-query';
+import { MlService } from './ml/ml-service';
+import { defaultModelsDir } from './ml/models-dir';
 import { Store } from './store/store';
 import { LogWriter } from './store/writer';
+import { SettingsError, SettingsService } from './settings/settings-service';
+import { createLiveSink } from './live/live-sink';
+import { createFileOffsets } from './live/file-offsets';
+import { LiveManager, LiveSourceError } from './live/manager';
+import { TailHub, type TailPeer } from './live/tail';
+import { liveHandlers } from './live/handlers';
+import { applyReceiverSettings } from './live/settings-receivers';
 import { VERSION } from './version';
+import type { IngestRecord } from '../ingest/record';
 
 export interface EngineOptions {
   dataDir: string;
   mode?: 'desktop' | 'headless';
   /** Zone for timestamps that carry none ('local', 'UTC' or an IANA name). */
   defaultZone?: string;
+  /** The ONNX models' folder (models-dir.ts finds the shipped one); null runs without models. */
+  modelsDir?: string | null;
 }
 
-type Handlers = { [M in MethodName]: (params: Params<M>) => Promise<Result<M>> };
+/** `peer`: the connection that called (live tail sends its batches there). */
+type Handlers = { [M in MethodName]: (params: Params<M>, peer: TailPeer) => Promise<Result<M>> };
 
 /** A failed call as the protocol reports it. */
 export class CallError extends Error {
@@ -44,6 +58,7 @@ export class Engine {
   private dataChangedTimer: NodeJS.Timeout | null = null;
   private pendingRows = 0;
   private readonly patternQueries: PatternQueries;
+  private readonly anomalyWindows: AnomalyWindowsQuery;
 
   private constructor(
     readonly opts: Required<EngineOptions>,
@@ -52,9 +67,25 @@ export class Engine {
     readonly explorer: Explorer,
     readonly importer: Importer,
     readonly patterns: MinerService,
+    readonly settings: SettingsService,
+    /** Receivers and followed files (src/engine/live/manager.ts). */
+    readonly live: LiveManager,
+    readonly tail: TailHub,
+    /** Category and severity per pattern (src/engine/ml/ml-service.ts). */
+    readonly ml: MlService,
   ) {
     this.events.setMaxListeners(0);
+    live.onChange = (sources) => this.emit('liveSourcesChanged', { sources });
+    settings.onChange((report) => this.emit('settingsChanged', report));
+    // Receivers follow their settings while the engine runs (only the ones that changed).
+    let receivers = settings.current.receivers;
+    settings.onChange((report) => {
+      const prev = receivers;
+      receivers = report.settings.receivers;
+      void applyReceiverSettings(live, receivers, prev, (m) => console.error(`logscope: ${m}`));
+    });
     this.patternQueries = new PatternQueries(store, explorer);
+    this.anomalyWindows = new AnomalyWindowsQuery(store);
     writer.onCommit = (rows) => this.noteCommit(rows);
     this.handlers = {
       health: async () => ({
@@ -63,7 +94,14 @@ export class Engine {
         records: await explorer.count(),
         startedAt: this.startedAt,
         mode: opts.mode,
+        live: live.summary(),
+        patterns: patterns.health(),
+        models: ml.status().map((m) => ({ name: m.name, state: m.state, reason: m.reason, version: m.version })),
       }),
+      patternOverride: async (p) => {
+        const cls = await ml.setOverride(p.id, { category: p.category, severity: p.severity });
+        return { id: p.id, class: cls };
+      },
       search: (p) => explorer.search(p),
       histogram: (p) => explorer.histogram(p),
       facets: (p) => explorer.facets(p),
@@ -74,24 +112,61 @@ export class Engine {
       sources: () => explorer.sources(),
       patterns: (p) => this.patternQueries.list(p),
       patternsCompare: (p) => this.patternQueries.compare(p),
+      anomalies: (p) => this.anomalyWindows.list(p),
       importStart: async (p) => ({ importId: this.importFiles(p.paths.map((path) => ({ path }))) }),
       importCancel: async (p) => ({ cancelled: importer.cancel(p.importId) }),
       importStatus: async (p) => importer.status(p.importId),
+      settingsGet: async () => settings.report(),
+      settingsSet: async (p) => {
+        try {
+          return settings.set(p.settings);
+        } catch (err) {
+          if (err instanceof SettingsError) throw new CallError({ code: 'bad_request', message: err.message });
+          throw err;
+        }
+      },
+      ...liveHandlers(live, tail),
     };
   }
 
   static async open(options: EngineOptions): Promise<Engine> {
-    const opts = { mode: 'headless' as const, defaultZone: 'local', ...options };
-    const store = await Store.open(opts.dataDir);
+    const opts = { mode: 'headless' as const, defaultZone: 'local', modelsDir: defaultModelsDir(), ...options };
+    // settings.json lives in the LogScope folder; the database where the settings say.
+    const settings = SettingsService.load(opts.dataDir);
+    const store = await Store.open(settings.storeFolder(opts.dataDir));
     const writer = await LogWriter.create(store);
     const explorer = new Explorer(store);
     const patterns = await MinerService.open(store, writer);
+    const ml = await MlService.open({
+      modelsDir: opts.modelsDir,
+      store,
+      writer,
+      templateText: (id) => patterns.miner.get(id)?.template ?? null,
+      exportDir: opts.dataDir,
+    });
+    // Records without a level get their pattern's inferred one as their effective severity.
+    writer.severityOf = (id) => ml.severityFor(id);
+    // Patterns first, then their classes: a record costs the miner plus one Set insertion.
+    const mine = (records: IngestRecord[]) => {
+      patterns.mine(records);
+      ml.observe(records);
+    };
     let engine: Engine | null = null;
     const importer = new Importer(writer, (p) => engine?.emit('importProgressed', p), {
       defaultZone: opts.defaultZone,
-      beforeWrite: (records) => patterns.mine(records),
+      beforeWrite: mine,
     });
-    engine = new Engine(opts, store, writer, explorer, importer, patterns);
+    const sink = createLiveSink(writer, mine);
+    const live = new LiveManager(sink, {
+      context: {
+        engineFigures: () => ({ lastCommitMs: writer.stats.lastCommitMs, committedRows: writer.stats.committed, commits: writer.stats.commits }),
+        fileOffsets: createFileOffsets(store),
+      },
+    });
+    const tail = await TailHub.open(store, explorer);
+    engine = new Engine(opts, store, writer, explorer, importer, patterns, settings, live, tail, ml);
+    // The desktop app's receivers are the settings' (`logscope serve` starts its own from flags).
+    if (opts.mode === 'desktop') await applyReceiverSettings(live, settings.current.receivers, null, (m) => console.error(`logscope: ${m}`));
     return engine;
   }
 
@@ -104,7 +179,7 @@ export class Engine {
    * Dispatch one protocol call. Params are validated here (they come from the renderer or
    * the network); errors come back as CallError with a protocol error code.
    */
-  async call<M extends MethodName>(method: M, rawParams: unknown): Promise<Result<M>> {
+  async call<M extends MethodName>(method: M, rawParams: unknown, peer: TailPeer = this.localPeer): Promise<Result<M>> {
     const spec = methods[method];
     if (!spec) throw new CallError({ code: 'bad_request', message: `unknown method ${String(method)}` });
     const parsed = (spec.params as z.ZodType).safeParse(rawParams ?? {});
@@ -112,9 +187,10 @@ export class Engine {
       throw new CallError({ code: 'bad_request', message: `${method}: ${describeZodError(parsed.error)}` });
     }
     try {
-      return await (this.handlers[method] as (p: unknown) => Promise<Result<M>>)(parsed.data);
+      return await (this.handlers[method] as (p: unknown, peer: TailPeer) => Promise<Result<M>>)(parsed.data, peer);
     } catch (err) {
       if (err instanceof CallError) throw err;
+      if (err instanceof LiveSourceError) throw new CallError({ code: err.code, message: err.message });
       if (err instanceof QueryTextError) throw new CallError({ code: 'query', message: err.message, query: err.info });
       throw new CallError({ code: 'internal', message: (err as Error).message });
     }
@@ -129,8 +205,12 @@ export class Engine {
     this.events.emit(event, data);
   }
 
+  /** In-process callers (tests, the CLI's own engine) get their tail batches as events. */
+  private readonly localPeer: TailPeer = { deliver: (batch) => this.emit('tailRecords', batch), backlog: () => 0 };
+
   /** Coalesce commits into at most one dataChanged event per 250 ms. */
   private noteCommit(rows: number): void {
+    this.tail.noteCommit(rows);
     this.explorer.invalidateFields();
     this.pendingRows += rows;
     if (this.dataChangedTimer) return;
@@ -142,9 +222,12 @@ export class Engine {
     }, 250);
   }
 
-  /** Stop imports, commit what is queued, close the database. */
+  /** Stop receivers (they commit what they accepted), stop imports, commit what is queued, close the database. */
   async close(): Promise<void> {
+    await this.live.close();
+    this.tail.close();
     await this.importer.cancelAll();
+    await this.ml.close();
     this.patterns.close();
     await this.writer.close();
     if (this.dataChangedTimer) clearTimeout(this.dataChangedTimer);

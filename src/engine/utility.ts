@@ -11,6 +11,7 @@ import { startHttpHost } from './host/http-host';
 import { serveConnection } from './host/connection';
 import { defaultDataDir } from './paths';
 import { MainToEngineSchema } from '../shared/engine-messages';
+import { importNotice, settingsMessage } from './desktop/notices';
 
 interface PortLike {
   postMessage(msg: unknown): void;
@@ -37,13 +38,17 @@ const engine = await Engine.open({ dataDir, mode: 'desktop' });
 const host = await startHttpHost(engine, { host: '127.0.0.1', port: 0, uiDir: null });
 writeEngineFile(dataDir, { pid: process.pid, port: host.port, token: host.token, startedAt: Date.now() });
 
+// OS notifications for imports worth telling about (long, failed, or with unreadable files).
+const importStarted = new Map<string, number>();
 engine.on('importProgressed', (p) => {
-  if (p.state === 'done' && p.files.length) {
-    parentPort.postMessage({ type: 'notify', title: 'Import finished', body: `${p.records} records from ${p.files.length} file(s)` });
-  } else if (p.state === 'failed') {
-    parentPort.postMessage({ type: 'notify', title: 'Import failed', body: p.error ?? 'unknown error' });
-  }
+  if (!importStarted.has(p.importId)) importStarted.set(p.importId, Date.now());
+  if (p.state === 'running') return;
+  const notice = importNotice(p, Date.now() - importStarted.get(p.importId)!);
+  importStarted.delete(p.importId);
+  if (notice) parentPort.postMessage(notice);
 });
+// Main shows the theme in its menu and applies the notification settings.
+engine.settings.onChange((report) => parentPort.postMessage(settingsMessage(report.settings)));
 
 parentPort.on('message', (e) => {
   const parsed = MainToEngineSchema.safeParse(e.data);
@@ -60,6 +65,17 @@ parentPort.on('message', (e) => {
     port.start();
   } else if (msg.type === 'import') {
     engine.importFiles(msg.paths.map((path) => ({ path })));
+  } else if (msg.type === 'follow') {
+    // Each path its own live source (the Sources view lists and stops them), read from its
+    // first line: a file opened to follow is one the person wants to see.
+    for (const path of msg.paths) {
+      void engine.live.add({ kind: 'follow', config: { paths: [path], start: 'beginning' } }).then(
+        (info) => {
+          if (info.state === 'failed') parentPort.postMessage({ type: 'notify', topic: 'receiver', title: 'Cannot follow', body: `${path}: ${info.error}` });
+        },
+        (err: Error) => parentPort.postMessage({ type: 'notify', topic: 'receiver', title: 'Cannot follow', body: `${path}: ${err.message}` }),
+      );
+    }
   } else if (msg.type === 'shutdown') {
     void shutdown();
   }
@@ -74,3 +90,4 @@ async function shutdown(): Promise<void> {
 }
 
 parentPort.postMessage({ type: 'ready' });
+parentPort.postMessage(settingsMessage(engine.settings.current));

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MessagePortMain } from 'electron';
 import { EngineSupervisor, type GiveUpInfo, type SupervisorOptions } from './engine-supervisor';
 import { FakeEngine, flush, type FakePort } from './fake-electron';
+import { MAX_PATHS } from '../shared/engine-messages';
 
 const policy = { backoffMs: [1_000, 2_000, 4_000], maxCrashes: 4, stableMs: 60_000, readyTimeoutMs: 30_000 };
 
@@ -75,7 +76,7 @@ describe('EngineSupervisor: start and connect', () => {
     t.last().say('ready');
     t.last().say({ type: 'rm -rf' });
     expect(t.notify).toHaveBeenCalledTimes(1);
-    expect(t.notify).toHaveBeenCalledWith({ title: 'Alert fired', body: 'errors > 10/min' });
+    expect(t.notify).toHaveBeenCalledWith({ title: 'Alert fired', body: 'errors > 10/min', topic: 'alert' });
     expect(t.logs.filter((l) => l.includes('unknown control message'))).toHaveLength(3);
     expect(t.supervisor.state).toBe('starting');
   });
@@ -90,6 +91,42 @@ describe('EngineSupervisor: start and connect', () => {
     expect(t.last().sent('import')).toEqual([{ type: 'import', paths: ['/a.log', '/b.log'] }]);
     t.supervisor.importFiles(['/c.log']);
     expect(t.last().sent('import').at(-1)).toEqual({ type: 'import', paths: ['/c.log'] });
+  });
+});
+
+describe('EngineSupervisor: alerts, settings, follow and large imports', () => {
+  it('passes the open-alert count and the shell settings on', () => {
+    const alerts: number[] = [];
+    const settings: unknown[] = [];
+    const t = setup({ onAlerts: (n) => alerts.push(n), onSettings: (s) => settings.push(s) });
+    t.supervisor.start();
+    t.last().say({ type: 'ready' });
+    t.last().say({ type: 'alerts', open: 4 });
+    t.last().say({ type: 'alerts', open: -4 });
+    const notifications = { enabled: true, doNotDisturb: true, imports: true, receivers: true };
+    t.last().say({ type: 'settings', theme: 'dark', notifications });
+    expect(alerts).toEqual([4]);
+    expect(settings).toEqual([{ theme: 'dark', notifications }]);
+  });
+
+  it('holds files to follow until ready, like imports', () => {
+    const t = setup();
+    t.supervisor.start();
+    t.supervisor.followFiles(['/var/log/syslog']);
+    expect(t.last().sent('follow')).toEqual([]);
+    t.last().say({ type: 'ready' });
+    expect(t.last().sent('follow')).toEqual([{ type: 'follow', paths: ['/var/log/syslog'] }]);
+  });
+
+  it('a huge hand-over (25,000 files) becomes three import jobs, not 25,000', () => {
+    const t = setup();
+    t.supervisor.start();
+    t.last().say({ type: 'ready' });
+    const paths = Array.from({ length: 25_000 }, (_, i) => `/logs/f${i}.log`);
+    t.supervisor.importFiles(paths);
+    const sent = t.last().sent('import');
+    expect(sent.map((m) => m.paths.length)).toEqual([MAX_PATHS, MAX_PATHS, 5_000]);
+    expect(sent.flatMap((m) => m.paths)).toEqual(paths);
   });
 });
 

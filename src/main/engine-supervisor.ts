@@ -7,7 +7,7 @@
  * of this module (only types are imported), so tests drive it with a fake process.
  */
 import type { MessagePortMain } from 'electron';
-import { parseEngineMessage, type MainToEngine } from '../shared/engine-messages';
+import { MAX_PATHS, parseEngineMessage, type EngineToMain, type MainToEngine } from '../shared/engine-messages';
 
 /** The part of Electron's UtilityProcess the supervisor uses. */
 export interface EngineProcess {
@@ -45,7 +45,11 @@ export interface SupervisorOptions {
   createChannel(): { port1: MessagePortMain; port2: MessagePortMain };
   /** The engine (re)started and is ready for clients. */
   onReady(): void;
-  onNotify(notification: { title: string; body: string }): void;
+  onNotify(notification: Omit<Extract<EngineToMain, { type: 'notify' }>, 'type'>): void;
+  /** The number of open alerts changed. */
+  onAlerts?(open: number): void;
+  /** The settings main acts on (theme, notifications), after `ready` and on every change. */
+  onSettings?(settings: Omit<Extract<EngineToMain, { type: 'settings' }>, 'type'>): void;
   onGiveUp(info: GiveUpInfo): void;
   policy?: Partial<RestartPolicy>;
   log?: (message: string) => void;
@@ -68,6 +72,7 @@ export class EngineSupervisor {
   private restartTimer: Timer | null = null;
   /** Files asked for before the engine was ready; sent on the next `ready`. */
   private pendingImports: string[] = [];
+  private pendingFollows: string[] = [];
   /** Settles a running stop() when the engine says `closed` or exits. */
   private settleStop: ((outcome: StopOutcome) => void) | null = null;
 
@@ -105,9 +110,29 @@ export class EngineSupervisor {
 
   /** Files to import; held until the engine is ready, so none are lost during a restart. */
   importFiles(paths: readonly string[]): void {
+    this.queue('import', paths);
+  }
+
+  /** Files to follow (File ▸ Follow file…); held like imports. */
+  followFiles(paths: readonly string[]): void {
+    this.queue('follow', paths);
+  }
+
+  /**
+   * One message per MAX_PATHS paths: a drop of thousands of files is one or a few import
+   * jobs, never one per file.
+   */
+  private queue(type: 'import' | 'follow', paths: readonly string[]): void {
     if (paths.length === 0 || this.currentState === 'stopping' || this.currentState === 'stopped') return;
-    if (this.currentState === 'ready' && this.send({ type: 'import', paths: [...paths] })) return;
-    this.pendingImports.push(...paths);
+    const pending = type === 'import' ? this.pendingImports : this.pendingFollows;
+    if (this.currentState === 'ready') {
+      for (let i = 0; i < paths.length; i += MAX_PATHS) {
+        const chunk = paths.slice(i, i + MAX_PATHS);
+        if (!this.send({ type, paths: chunk })) pending.push(...chunk);
+      }
+      return;
+    }
+    pending.push(...paths);
   }
 
   /**
@@ -184,15 +209,20 @@ export class EngineSupervisor {
         if (this.currentState !== 'starting') return;
         this.clearTimers();
         this.currentState = 'ready';
-        if (this.pendingImports.length > 0) {
-          const paths = this.pendingImports;
-          this.pendingImports = [];
-          this.importFiles(paths);
-        }
+        if (this.pendingImports.length > 0) this.importFiles(this.pendingImports.splice(0));
+        if (this.pendingFollows.length > 0) this.followFiles(this.pendingFollows.splice(0));
         this.options.onReady();
         return;
-      case 'notify':
-        this.options.onNotify({ title: message.title, body: message.body });
+      case 'notify': {
+        const { type: _type, ...notification } = message;
+        this.options.onNotify(notification);
+        return;
+      }
+      case 'alerts':
+        this.options.onAlerts?.(message.open);
+        return;
+      case 'settings':
+        this.options.onSettings?.({ theme: message.theme, notifications: message.notifications });
         return;
       case 'closed':
         this.settleStop?.('closed');

@@ -9,9 +9,27 @@
  * listener called preventDefault().
  */
 import { EventEmitter } from 'node:events';
-import type { BrowserWindowConstructorOptions, MessageBoxOptions, MessagePortMain } from 'electron';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type {
+  BrowserWindowConstructorOptions,
+  MenuItemConstructorOptions,
+  MessageBoxOptions,
+  MessagePortMain,
+  OpenDialogOptions,
+} from 'electron';
 import type { MainToEngine } from '../shared/engine-messages';
 import type { ShellDeps } from './shell';
+import type { TrayLike } from './tray';
+import type { Rect } from './window-state';
+
+/** Temporary user data folders made by fakes; `removeFakeDirs` deletes them. */
+const fakeDirs: string[] = [];
+
+export function removeFakeDirs(): void {
+  for (const dir of fakeDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
 
 export interface Prevented {
   defaultPrevented: boolean;
@@ -40,9 +58,31 @@ export class FakeApp extends EventEmitter {
   quitRequests = 0;
   quitted = false;
   userModelId: string | null = null;
+  badge = 0;
+  /** Whether setBadgeCount works here (macOS, Unity); false on Windows and most Linux desktops. */
+  badgeSupported = true;
+  readonly recentDocuments: string[] = [];
 
   constructor(private readonly timeline: string[]) {
     super();
+  }
+
+  getVersion(): string {
+    return '0.1.0';
+  }
+
+  setBadgeCount(count = 0): boolean {
+    if (!this.badgeSupported) return false;
+    this.badge = count;
+    return true;
+  }
+
+  addRecentDocument(file: string): void {
+    this.recentDocuments.push(file);
+  }
+
+  clearRecentDocuments(): void {
+    this.recentDocuments.length = 0;
   }
 
   requestSingleInstanceLock(additionalData?: Record<string, unknown>): boolean {
@@ -81,7 +121,13 @@ export class FakeFrame {
 export class FakeWebContents extends EventEmitter {
   windowOpenHandler: ((details: { url: string }) => { action: 'deny' }) | null = null;
   readonly posted: { channel: string; message: unknown; transfer: FakePort[] }[] = [];
+  /** webContents.send calls: page commands. */
+  readonly sent: { channel: string; args: unknown[] }[] = [];
   readonly mainFrame = new FakeFrame('about:blank');
+
+  send(channel: string, ...args: unknown[]): void {
+    this.sent.push({ channel, args });
+  }
 
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void {
     this.windowOpenHandler = handler;
@@ -118,10 +164,33 @@ export class FakeWindow extends EventEmitter {
   visible = false;
   focused = false;
   minimized = false;
+  maximized = false;
   destroyed = false;
+  bounds: Rect;
 
   constructor(readonly options: BrowserWindowConstructorOptions) {
     super();
+    this.bounds = { x: options.x ?? 100, y: options.y ?? 100, width: options.width ?? 800, height: options.height ?? 600 };
+  }
+
+  getNormalBounds(): Rect {
+    return { ...this.bounds };
+  }
+
+  isMaximized(): boolean {
+    return this.maximized;
+  }
+
+  maximize(): void {
+    this.maximized = true;
+    this.emit('maximize');
+  }
+
+  /** The person moved or resized the window. */
+  setBounds(bounds: Rect): void {
+    this.bounds = bounds;
+    this.emit('move');
+    this.emit('resize');
   }
 
   loadFile(filePath: string): Promise<void> {
@@ -150,8 +219,32 @@ export class FakeWindow extends EventEmitter {
   }
 
   close(): void {
+    this.emit('close');
     this.destroyed = true;
     this.emit('closed');
+  }
+}
+
+export class FakeTray extends EventEmitter implements TrayLike {
+  toolTip = '';
+  title = '';
+  menu: MenuItemConstructorOptions[] = [];
+  destroyed = false;
+
+  setToolTip(toolTip: string): void {
+    this.toolTip = toolTip;
+  }
+
+  setTitle(title: string): void {
+    this.title = title;
+  }
+
+  setContextMenu(template: MenuItemConstructorOptions[]): void {
+    this.menu = template;
+  }
+
+  destroy(): void {
+    this.destroyed = true;
   }
 }
 
@@ -271,8 +364,32 @@ export class FakeElectron {
   readonly notifications = makeNotificationClass();
   /** The button the next message box answers with. */
   messageBoxResponse = 2;
+  /** What the next open dialog answers (null: cancelled). */
+  dialogAnswer: string[] | null = null;
+  readonly dialogs: OpenDialogOptions[] = [];
+  readonly menus: MenuItemConstructorOptions[][] = [];
+  /** Null: a desktop without a tray. */
+  tray: FakeTray | null = new FakeTray();
+  displays: Rect[] = [{ x: 0, y: 0, width: 1920, height: 1050 }];
   forkFails = false;
   private ports = 0;
+  private dataDir: string | null = null;
+
+  /** A real temporary folder (window-state.json and recent.json are real files). */
+  get userDataDir(): string {
+    if (!this.dataDir) {
+      this.dataDir = mkdtempSync(path.join(tmpdir(), 'logscope-main-'));
+      fakeDirs.push(this.dataDir);
+    }
+    return this.dataDir;
+  }
+
+  /** The last application menu set. */
+  get menu(): MenuItemConstructorOptions[] {
+    const last = this.menus.at(-1);
+    if (!last) throw new Error('no application menu was set');
+    return last;
+  }
 
   get window(): FakeWindow {
     const last = this.windows.at(-1);
@@ -305,6 +422,15 @@ export class FakeElectron {
         this.messageBoxes.push(options);
         return { response: this.messageBoxResponse };
       },
+      showOpenDialog: async (options) => {
+        this.dialogs.push(options);
+        return { canceled: this.dialogAnswer === null, filePaths: this.dialogAnswer ?? [] };
+      },
+      setApplicationMenu: (template) => void this.menus.push(template),
+      createTray: () => this.tray,
+      workAreas: () => this.displays,
+      userDataDir: this.userDataDir,
+      versions: { electron: '45.4.1', chrome: '142.0.0.0', node: '22.20.0', v8: '14.2' },
       forkEngine: () => {
         if (this.forkFails) throw new Error('spawn failed');
         const engine = new FakeEngine(this.timeline);

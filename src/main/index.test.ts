@@ -5,19 +5,38 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { FakeElectron } from './fake-electron';
-import { flush } from './fake-electron';
+import { flush, removeFakeDirs } from './fake-electron';
 
 vi.mock('electron', async () => {
   const { FakeElectron } = await import('./fake-electron');
   const fake = new FakeElectron();
   const deps = fake.deps();
   const forkCalls: unknown[][] = [];
+  const trayIcons: string[] = [];
+  Object.assign(fake.app, { getAppPath: () => '/app', isPackaged: false });
   return {
     __fake: fake,
     __forkCalls: forkCalls,
+    __trayIcons: trayIcons,
     app: fake.app,
+    Menu: {
+      buildFromTemplate: (template: unknown) => ({ template }),
+      setApplicationMenu: (menu: { template: never }) => fake.menus.push(menu.template),
+    },
+    nativeImage: {
+      createFromPath: (file: string) => {
+        trayIcons.push(file);
+        return { isEmpty: () => false };
+      },
+    },
+    Tray: class {
+      constructor() {
+        return Object.assign(fake.tray!, { on: fake.tray!.on.bind(fake.tray) });
+      }
+    },
+    screen: { getAllDisplays: () => fake.displays.map((workArea) => ({ workArea })) },
     BrowserWindow: class {
       constructor(options: Parameters<typeof deps.createWindow>[0]) {
         return deps.createWindow(options);
@@ -47,10 +66,15 @@ vi.mock('electron', async () => {
 });
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+afterAll(() => removeFakeDirs());
 
 describe('main entry (index.ts) with a fake electron module', () => {
   it('starts the shell with the built preload, renderer and engine paths', async () => {
-    const electron = (await import('electron')) as unknown as { __fake: FakeElectron; __forkCalls: unknown[][] };
+    const electron = (await import('electron')) as unknown as {
+      __fake: FakeElectron;
+      __forkCalls: unknown[][];
+      __trayIcons: string[];
+    };
     await import('./index');
     await flush();
     const fake = electron.__fake;
@@ -63,6 +87,10 @@ describe('main entry (index.ts) with a fake electron module', () => {
     expect(fake.session.headersListener).not.toBeNull();
     expect(fake.session.permissionRequestHandler).not.toBeNull();
     expect(fake.ipcMain.listenerCount('logscope:open-external')).toBe(1);
+    // The native menu and the tray are built from the shell's templates.
+    expect(fake.menu.map((item) => item.label)).toEqual(['&File', '&Edit', '&View', '&Help']);
+    expect(electron.__trayIcons).toEqual([path.join('/app', 'resources', 'icons', '32x32.png')]);
+    expect(fake.tray!.toolTip).toBe('LogScope — no open alerts');
 
     expect(electron.__forkCalls).toEqual([
       [path.join(here, '../engine/utility.js'), ['--data', '/fake/userData'], { serviceName: 'LogScope engine' }],

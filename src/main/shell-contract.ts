@@ -14,6 +14,15 @@ export const ENGINE_PORT_CHANNEL = 'logscope:engine-port';
 export const OPEN_EXTERNAL_CHANNEL = 'logscope:open-external';
 
 /**
+ * main → preload: a command for the page (the app menu, a clicked notification), one
+ * plain object. The page validates it (src/shared/page-commands.ts) before acting.
+ */
+export const PAGE_COMMAND_CHANNEL = 'logscope:page-command';
+
+/** `data.kind` of the window message that carries a command (`data.command`) into the page. */
+export const PAGE_COMMAND_KIND = 'logscope-page-command';
+
+/**
  * The `data` of the window message the preload posts into the page with the port in
  * `event.ports[0]`. A new one arrives whenever the engine (re)starts or the page reloads.
  */

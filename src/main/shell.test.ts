@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { policyDirectives } from './csp';
-import { FakeElectron, FakeFrame, flush, type FakePort } from './fake-electron';
+import { FakeElectron, FakeFrame, flush, removeFakeDirs, type FakePort } from './fake-electron';
 import { ENGINE_PORT_CHANNEL, OPEN_EXTERNAL_CHANNEL } from './shell-contract';
 import { APP_ID, startShell, type Shell, type ShellDeps } from './shell';
 
@@ -28,6 +28,7 @@ async function running(overrides: Partial<ShellDeps> = {}) {
 
 afterEach(() => {
   vi.useRealTimers();
+  removeFakeDirs();
 });
 
 describe('window', () => {

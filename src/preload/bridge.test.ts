@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ENGINE_PORT_CHANNEL,
   OPEN_EXTERNAL_CHANNEL,
+  PAGE_COMMAND_CHANNEL,
   PAGE_PORT_MESSAGE,
   type LogscopeShell,
 } from '../main/shell-contract';
@@ -113,12 +114,35 @@ describe('preload: engine port', () => {
     expect(posted).toEqual([]);
   });
 
-  it('listens on the engine-port channel only', async () => {
+  it('listens on the engine-port and page-command channels only', async () => {
     const { ipc, posted, port, tick } = setup('complete');
     ipc.emit('engine-port-typo', { ports: [port()] });
     ipc.emit(OPEN_EXTERNAL_CHANNEL, { ports: [port()] });
     await tick();
     expect(posted).toEqual([]);
-    expect(ipc.eventNames()).toEqual([ENGINE_PORT_CHANNEL]);
+    expect(ipc.eventNames()).toEqual([ENGINE_PORT_CHANNEL, PAGE_COMMAND_CHANNEL]);
+  });
+});
+
+describe('preload: page commands', () => {
+  it('posts a command from main into the page, after load', async () => {
+    const { ipc, posted, page, tick } = setup('loading');
+    const command = { type: 'navigate', target: { view: 'settings' } };
+    ipc.emit(PAGE_COMMAND_CHANNEL, { ports: [] }, command);
+    await tick();
+    expect(posted).toEqual([]);
+    page.fireLoad();
+    await tick();
+    expect(posted).toEqual([{ message: { kind: 'logscope-page-command', command }, origin: '*', transfer: [] }]);
+  });
+
+  it('drops commands that are not objects with a type, or that did not come from main', async () => {
+    const { ipc, posted, tick } = setup('complete');
+    for (const command of [null, 'navigate', 42, [], { target: {} }, { type: 7 }]) {
+      ipc.emit(PAGE_COMMAND_CHANNEL, { ports: [] }, command);
+    }
+    ipc.emit(PAGE_COMMAND_CHANNEL, { ports: [], senderId: 3 }, { type: 'theme', theme: 'dark' });
+    await tick();
+    expect(posted).toEqual([]);
   });
 });

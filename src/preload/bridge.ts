@@ -4,12 +4,17 @@
  * 1. The engine port: main sends the window's end of a MessageChannel on
  *    ENGINE_PORT_CHANNEL; MessagePorts cannot cross contextBridge, so it is posted into
  *    the page with window.postMessage (PAGE_PORT_MESSAGE, port in event.ports[0]).
- * 2. `window.logscopeShell`: isDesktop, pathForFile, openExternal. Nothing else, and
+ * 2. Page commands (the app menu, a clicked notification): main sends one plain object
+ *    on PAGE_COMMAND_CHANNEL; it is posted into the page as `{kind, command}`, and the
+ *    page validates it before acting (src/shared/page-commands.ts).
+ * 3. `window.logscopeShell`: isDesktop, pathForFile, openExternal. Nothing else, and
  *    never ipcRenderer itself: the page can only do what these functions do.
  */
 import {
   ENGINE_PORT_CHANNEL,
   OPEN_EXTERNAL_CHANNEL,
+  PAGE_COMMAND_CHANNEL,
+  PAGE_COMMAND_KIND,
   PAGE_PORT_MESSAGE,
   isExternalHttpUrl,
   type LogscopeShell,
@@ -39,9 +44,18 @@ export interface PageWindow {
  * ipcRenderer (ipcRenderer.sendTo is gone); older versions marked messages from another
  * renderer with a non-zero senderId, so refuse those in case this ever runs on one.
  */
-export function isPortFromMain(event: PortEvent): boolean {
+export function isFromMain(event: object): boolean {
   const senderId = (event as { senderId?: unknown }).senderId;
-  return (senderId === undefined || senderId === 0) && event.ports.length === 1;
+  return senderId === undefined || senderId === 0;
+}
+
+export function isPortFromMain(event: PortEvent): boolean {
+  return isFromMain(event) && event.ports.length === 1;
+}
+
+/** A plain object with a string `type`: the page checks the rest. */
+function looksLikeCommand(value: unknown): value is { type: string } {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
 }
 
 export function installPreload(electron: PreloadElectron, page: PageWindow): void {
@@ -58,6 +72,11 @@ export function installPreload(electron: PreloadElectron, page: PageWindow): voi
     if (!isPortFromMain(event)) return;
     const port = event.ports[0]!;
     void loaded.then(() => page.postMessage({ ...PAGE_PORT_MESSAGE }, '*', [port]));
+  });
+
+  ipcRenderer.on(PAGE_COMMAND_CHANNEL, (event, command) => {
+    if (!isFromMain(event) || !looksLikeCommand(command)) return;
+    void loaded.then(() => page.postMessage({ kind: PAGE_COMMAND_KIND, command }, '*'));
   });
 
   const api: LogscopeShell = {

@@ -23,6 +23,8 @@ import { EmptyState } from './components/EmptyState';
 import { useTableKeys } from './components/useTableKeys';
 import { useViewKeys } from './components/ViewSwitcher';
 import { PatternsView } from './components/PatternsView';
+import { SettingsView } from './views/settings/SettingsView';
+import { SourcesView } from './views/sources/SourcesView';
 import { useViewStore } from './stores/view';
 
 export function App() {
@@ -49,6 +51,10 @@ export function App() {
         <div className="connecting" data-testid="connecting">
           <span className="spinner" /> Connecting to the engine…
         </div>
+      ) : view === 'settings' ? (
+        <SettingsView />
+      ) : view === 'sources' ? (
+        <SourcesView />
       ) : showEmpty ? (
         <EmptyState />
       ) : view === 'patterns' ? (

@@ -4,12 +4,14 @@ import { createRoot } from 'react-dom/client';
 import { useThemeStore } from './stores/theme';
 import { startSession } from './api/session';
 import { bindViewToHash } from './stores/view';
+import { bindPageCommands } from './api/page-commands';
 import { App } from './App';
 import './styles.css';
 
 document.documentElement.dataset.theme = useThemeStore.getState().theme;
 startSession(window);
 bindViewToHash(window);
+bindPageCommands(window);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

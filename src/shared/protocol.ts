@@ -9,6 +9,8 @@
  */
 import { z } from 'zod';
 import { LEVELS } from './levels';
+import { CATEGORIES } from './categories';
+import { SettingsReportSchema, SettingsSchema } from './settings';
 
 // ---------------------------------------------------------------------------------------
 // Domain shapes
@@ -50,7 +52,7 @@ export type LogRecord = z.infer<typeof LogRecordSchema>;
 
 export const SourceSchema = z.object({
   name: z.string(),
-  kind: z.enum(['file', 'upload', 'http', 'syslog', 'follow']),
+  kind: z.enum(['file', 'upload', 'http', 'syslog', 'gelf', 'follow']),
   format: z.string().nullable(),
   records: z.number().int(),
   unparsed: z.number().int(),
@@ -58,6 +60,56 @@ export const SourceSchema = z.object({
   lastTs: EpochMs.nullable(),
 });
 export type Source = z.infer<typeof SourceSchema>;
+
+/** Kinds of live source the engine can run (receivers and followed files; src/engine/live/). */
+export const LIVE_KINDS = ['http', 'syslog-udp', 'syslog-tcp', 'gelf-udp', 'gelf-tcp', 'follow'] as const;
+export const LiveKindSchema = z.enum(LIVE_KINDS);
+export type LiveKind = z.infer<typeof LiveKindSchema>;
+
+/** A receiver or a followed file as the Sources view shows it. */
+export const LiveSourceInfoSchema = z.object({
+  /** Stable while the engine runs: the kind for a receiver ("http"), `follow:PATH` for a file. */
+  id: z.string(),
+  kind: LiveKindSchema,
+  /** What its records are stored under (logs.source). */
+  name: z.string(),
+  /** Where it listens ("udp://127.0.0.1:5514") or the path it follows. */
+  address: z.string(),
+  host: z.string().nullable(),
+  port: z.number().int().nullable(),
+  /** The token senders must present (HTTP), when one is set: the Sources view fills it into snippets. */
+  token: z.string().nullable(),
+  /** Turned off by the user (kept in the list, not running). */
+  enabled: z.boolean(),
+  state: z.enum(['starting', 'running', 'stopped', 'failed']),
+  error: z.string().nullable(),
+  /** Counters since it last started. */
+  received: z.number(),
+  stored: z.number(),
+  rejected: z.number(),
+  dropped: z.number(),
+  /** Records stored per second, over the last few seconds. */
+  rate: z.number(),
+  /** Anything else the source reports (socket buffer sizes, kernel drops). */
+  detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  /** A follow source's files: where reading is and how far behind. */
+  files: z
+    .array(
+      z.object({
+        path: z.string(),
+        source: z.string(),
+        state: z.enum(['waiting', 'following', 'rotated', 'error']),
+        /** Bytes stored (committed with their rows), the file's size, and the difference. */
+        offset: z.number(),
+        size: z.number(),
+        lag: z.number(),
+        lines: z.number(),
+        error: z.string().nullable(),
+      }),
+    )
+    .default([]),
+});
+export type LiveSourceInfo = z.infer<typeof LiveSourceInfoSchema>;
 
 export const ImportFileResultSchema = z.object({
   path: z.string(),
@@ -141,6 +193,28 @@ export const PatternChangeSchema = z.object({
 });
 export type PatternChange = z.infer<typeof PatternChangeSchema>;
 
+/**
+ * A stretch of time where a pattern (or a whole source) did not behave as its baseline
+ * says it should (src/engine/ml/anomaly/windows.ts): `spike` far more records than
+ * expected, `drop` falling to silence, `new` a pattern first seen after a baseline existed,
+ * `outlier` its records scoring higher than usual on the per-record anomaly model.
+ */
+export const AnomalyWindowSchema = z.object({
+  start: EpochMs,
+  end: EpochMs,
+  kind: z.enum(['spike', 'drop', 'new', 'outlier']),
+  /** null when the window is about a whole source. */
+  pattern: z.number().int().nullable(),
+  template: z.string().nullable(),
+  source: z.string(),
+  /** Records in the window, and what the baseline expected. */
+  count: z.number(),
+  expected: z.number(),
+  /** 0..1, how far out of the baseline. */
+  score: z.number(),
+});
+export type AnomalyWindow = z.infer<typeof AnomalyWindowSchema>;
+
 const CompareSide = z.object({
   from: EpochMs.nullable().default(null),
   to: EpochMs.nullable().default(null),
@@ -179,6 +253,68 @@ export const methods = {
       records: z.number().int(),
       startedAt: EpochMs,
       mode: z.enum(['desktop', 'headless']),
+      /** Live sources at a glance (absent from engines that have none). */
+      live: z
+        .object({
+          running: z.number().int(),
+          failed: z.number().int(),
+          stored: z.number(),
+          dropped: z.number(),
+          rate: z.number(),
+        })
+        .optional(),
+      /**
+       * The pattern miner, bounded on an endless stream: live templates and the shapes
+       * behind them (at most `cap`; the least recently seen are evicted past it), evictions
+       * and merges so far, lines mined, approximate bytes held.
+       */
+      patterns: z
+        .object({
+          templates: z.number().int(),
+          shapes: z.number().int(),
+          cap: z.number().int(),
+          evicted: z.number().int(),
+          merged: z.number().int(),
+          generalised: z.number().int(),
+          lines: z.number().int(),
+          memoryBytes: z.number(),
+        })
+        .optional(),
+      /** The classification models: which run, and why the others do not (missing, damaged, mismatched). */
+      models: z
+        .array(
+          z.object({
+            name: z.string(),
+            state: z.enum(['ready', 'loading', 'missing', 'failed']),
+            reason: z.string().nullable(),
+            version: z.string().nullable(),
+          }),
+        )
+        .optional(),
+    }),
+  },
+  /**
+   * A person's correction of a pattern's category and/or severity (null clears it). It
+   * applies at once, survives restarts and is exported for the next training.
+   */
+  patternOverride: {
+    params: z.object({
+      id: z.number().int().min(0),
+      category: z.enum(CATEGORIES).nullable().default(null),
+      severity: z.enum(LEVELS).nullable().default(null),
+    }),
+    result: z.object({
+      id: z.number().int(),
+      /** The pattern's class now (null: no model answer and no override). */
+      class: z
+        .object({
+          category: z.enum(CATEGORIES).nullable(),
+          confidence: z.number().nullable(),
+          severity: z.enum(LEVELS).nullable(),
+          severityConfidence: z.number().nullable(),
+          source: z.enum(['model', 'override']),
+        })
+        .nullable(),
     }),
   },
   search: {
@@ -259,6 +395,25 @@ export const methods = {
       tookMs: z.number(),
     }),
   },
+  /** Anomaly windows in a range: spikes, drops to silence, new patterns, outlying records. */
+  anomalies: {
+    params: z.object({
+      from: EpochMs.nullable().default(null),
+      to: EpochMs.nullable().default(null),
+      /** Bucket width; by default chosen from the range (at least 5 minutes). */
+      bucketMs: z.number().int().min(60_000).max(86_400_000).nullable().default(null),
+      source: z.string().max(4096).nullable().default(null),
+      limit: z.number().int().min(1).max(10_000).default(1000),
+    }),
+    result: z.object({
+      windows: z.array(AnomalyWindowSchema),
+      bucketMs: z.number(),
+      /** The range judged (open ends closed by the data). */
+      from: EpochMs,
+      to: EpochMs,
+      tookMs: z.number(),
+    }),
+  },
   /** Check a query without running it: the UI shows errors as the user types. */
   parseQuery: {
     params: z.object({ query: z.string().max(10_000) }),
@@ -280,6 +435,55 @@ export const methods = {
     params: z.object({ importId: z.string() }),
     result: ImportProgressSchema.nullable(),
   },
+  /** The settings, the file they live in, and any problem loading it (src/shared/settings.ts). */
+  settingsGet: {
+    params: z.object({}).default({}),
+    result: SettingsReportSchema,
+  },
+  /** Replace the settings as a whole (send every field); saved before the answer. */
+  settingsSet: {
+    params: z.object({ settings: SettingsSchema }),
+    result: SettingsReportSchema,
+  },
+  /** Receivers and followed files, with their counters; and which kinds this engine can run. */
+  liveSources: {
+    params: z.object({}).default({}),
+    result: z.object({ sources: z.array(LiveSourceInfoSchema), available: z.array(LiveKindSchema) }),
+  },
+  /**
+   * Start a receiver or follow a file. `config` is the kind's own (checked by the engine,
+   * e.g. `{port: 9880}` or `{path: "/var/log/app.log"}`); an id already in use replaces that source.
+   */
+  liveSourceAdd: {
+    params: z.object({
+      kind: LiveKindSchema,
+      config: z.record(z.string(), z.unknown()).default({}),
+      id: z.string().min(1).max(4200).optional(),
+    }),
+    result: LiveSourceInfoSchema,
+  },
+  liveSourceRemove: {
+    params: z.object({ id: z.string().max(4200) }),
+    result: z.object({ removed: z.boolean() }),
+  },
+  /** Turn a source off (stopped, kept in the list) or on again. */
+  liveSourceSetEnabled: {
+    params: z.object({ id: z.string().max(4200), enabled: z.boolean() }),
+    result: LiveSourceInfoSchema,
+  },
+  /**
+   * Live tail: records stored from now on that match `query` arrive as `tailRecords`
+   * events on this connection only, at most every ~100 ms. Ends with tailStop or when the
+   * connection closes.
+   */
+  tailStart: {
+    params: z.object({ query: z.string().max(10_000).default('') }),
+    result: z.object({ tailId: z.string() }),
+  },
+  tailStop: {
+    params: z.object({ tailId: z.string() }),
+    result: z.object({ stopped: z.boolean() }),
+  },
 } as const;
 
 export type Methods = typeof methods;
@@ -297,12 +501,23 @@ export const events = {
   importProgressed: ImportProgressSchema,
   /** Something stored changed (an import committed a batch): views may refresh. */
   dataChanged: z.object({ records: z.number().int() }),
+  /** The settings were changed (by this or another window, or the app menu). */
+  settingsChanged: SettingsReportSchema,
+  /**
+   * New records for one live tail, oldest first. `dropped`: matches left out since the last
+   * batch because the subscriber fell behind (its buffer keeps the newest).
+   */
+  tailRecords: z.object({ tailId: z.string(), records: z.array(LogRowSchema), dropped: z.number().int() }),
+  /** A live source was added, removed, turned on or off, or changed state (counters: poll liveSources). */
+  liveSourcesChanged: z.object({ sources: z.array(LiveSourceInfoSchema) }),
 } as const;
 
 export type Events = typeof events;
 export type EventName = keyof Events;
 export type EventData<E extends EventName> = z.output<Events[E]>;
 export const eventNames = Object.keys(events) as EventName[];
+/** Events addressed to one connection (its own subscriptions), never sent to every client. */
+export const directedEvents: ReadonlySet<EventName> = new Set<EventName>(['tailRecords']);
 
 // ---------------------------------------------------------------------------------------
 // Envelopes

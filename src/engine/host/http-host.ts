@@ -142,9 +142,13 @@ export async function startHttpHost(engine: Engine, opts: HostOptions = {}): Pro
   });
 
   function attach(ws: WebSocket): void {
-    const conn = serveConnection(engine, (msg) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
-    });
+    const conn = serveConnection(
+      engine,
+      (msg) => {
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
+      },
+      () => ws.bufferedAmount,
+    );
     ws.on('message', (data) => {
       let msg: unknown;
       try {

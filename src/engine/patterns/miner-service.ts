@@ -1,9 +1,58 @@
-import { TemplateMiner, type TemplateChange } from '../../ingest/patterns/miner';
+import { TemplateMiner, type MinerStats, type TemplateChange } from '../../ingest/patterns/miner';
 import type { IngestRecord } from '../../ingest/record';
 import type { Store } from '../store/store';
 import type { LogWriter } from '../store/writer';
 
 const SAVE_EVERY_MS = 30_000;
+/** Merged-away ids remembered for their survivor's text (older ones fall back to the example). */
+const MAX_REMEMBERED_MERGES = 100_000;
+
+/** The miner's figures in health (protocol `health`, `patterns`). */
+export interface MinerHealth {
+  /** Live patterns. */
+  templates: number;
+  /** Fixed-length shapes behind them: what the cap bounds. */
+  shapes: number;
+  cap: number;
+  /** Shapes dropped by the cap since the miner started (its state survives restarts). */
+  evicted: number;
+  merged: number;
+  generalised: number;
+  lines: number;
+  /** Approximate bytes the miner holds. */
+  memoryBytes: number;
+}
+
+export function minerHealth(s: MinerStats): MinerHealth {
+  return {
+    templates: s.templates,
+    shapes: s.shapes,
+    cap: s.cap,
+    evicted: s.evicted,
+    merged: s.merged,
+    generalised: s.generalised,
+    lines: s.lines,
+    memoryBytes: s.memoryBytes,
+  };
+}
+
+/**
+ * The miner's counters by metric name, for a `/metrics` endpoint (Prometheus text: one
+ * `name value` line each). `_total` names are counters, the rest gauges.
+ */
+export function minerMetrics(s: MinerStats): Record<string, number> {
+  return {
+    logscope_patterns_lines_total: s.lines,
+    logscope_patterns_templates: s.templates,
+    logscope_patterns_shapes: s.shapes,
+    logscope_patterns_cap: s.cap,
+    logscope_patterns_evicted_total: s.evicted,
+    logscope_patterns_merged_total: s.merged,
+    logscope_patterns_generalised_total: s.generalised,
+    logscope_patterns_truncated_total: s.truncated,
+    logscope_patterns_memory_bytes: s.memoryBytes,
+  };
+}
 
 /**
  * The engine's one template miner: every source's records get their pattern here, before
@@ -14,13 +63,15 @@ const SAVE_EVERY_MS = 30_000;
 export class MinerService {
   private dirty = false;
   private timer: NodeJS.Timeout;
+  /** Merged-away id → its survivor, so a late batch's rows of that id show the survivor's text. */
+  private readonly survivor = new Map<number, number>();
 
   private constructor(
     readonly miner: TemplateMiner,
     private readonly writer: LogWriter,
   ) {
     miner.onChange = (c) => this.onChange(c);
-    writer.templateText = (id) => miner.get(id)?.template ?? null;
+    writer.templateText = (id) => miner.get(this.live(id))?.template ?? null;
     this.timer = setInterval(() => this.save(), SAVE_EVERY_MS);
     this.timer.unref();
   }
@@ -53,6 +104,16 @@ export class MinerService {
     if (records.length) this.dirty = true;
   }
 
+  /** Template count, cap, evictions, merges and memory, for health. */
+  health(): MinerHealth {
+    return minerHealth(this.miner.stats());
+  }
+
+  /** The same counters by metric name, for a `/metrics` endpoint. */
+  metrics(): Record<string, number> {
+    return minerMetrics(this.miner.stats());
+  }
+
   /** Save the state with the next commit (if anything changed), e.g. before closing. */
   save(): void {
     if (!this.dirty) return;
@@ -68,9 +129,27 @@ export class MinerService {
     this.save();
   }
 
+  private live(id: number): number {
+    for (let next = this.survivor.get(id); next !== undefined; next = this.survivor.get(id)) id = next;
+    return id;
+  }
+
   private onChange(c: TemplateChange): void {
     if (c.kind === 'merged') {
-      this.writer.writeWithNextCommit(`UPDATE templates SET merged_into = ?, template = ? WHERE id = ?`, [c.into, c.template, c.from]);
+      if (this.survivor.size >= MAX_REMEMBERED_MERGES) this.survivor.delete(this.survivor.keys().next().value!);
+      this.survivor.set(c.from, c.into);
+      // Written as an upsert: the merged pattern's rows may still be on their way to the
+      // store (a batch mined but not yet committed), and the writer's later upsert of its
+      // row keeps merged_into. The placeholder's times give way to the rows' own
+      // (least/greatest). Patterns merged into `from` earlier now point at the survivor
+      // too, so merged_into always names a live pattern: one hop, for the queries.
+      this.writer.writeWithNextCommit(
+        `INSERT INTO templates (id, template, first_ts, last_ts, count, example, merged_into)
+         VALUES (?, ?, '9999-12-31'::TIMESTAMP, '1970-01-01'::TIMESTAMP, 0, '', ?)
+         ON CONFLICT (id) DO UPDATE SET merged_into = excluded.merged_into, template = excluded.template`,
+        [c.from, c.template, c.into],
+      );
+      this.writer.writeWithNextCommit(`UPDATE templates SET merged_into = ? WHERE merged_into = ?`, [c.into, c.from]);
     } else if (c.kind === 'generalised') {
       this.writer.writeWithNextCommit(`UPDATE templates SET template = ? WHERE id = ?`, [c.template, c.id]);
     }

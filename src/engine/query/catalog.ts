@@ -10,7 +10,12 @@
  *   host app format parse_error method path client    text, exact and case-sensitive
  *   status bytes duration_ms id line                  numbers
  *   ts ingest_ts                                      times (ISO 8601 or epoch ms)
- *   pattern      template id; not available until the pattern miner fills template_id
+ *   pattern      template id; `pattern:ID` also finds the patterns merged into ID, and for
+ *                an ID that was merged into another, that survivor's records (the Patterns
+ *                view shows only survivors)
+ *   category     the pattern's category (TAXONOMY.md; models or a person's override)
+ *   severity     the effective level: the record's own, else its pattern's inferred one
+ *                (`severity>=warn`; `level:none severity:error` finds inferred errors)
  * `parse_error:*` finds the lines no format parsed. Built-in names match in any case
  * (`Level:error`) and win over a JSON field of the same name; JSON field names match exactly.
  */
@@ -19,14 +24,21 @@ import { PROMOTED_FIELDS } from '../store/schema';
 
 export type FieldType = 'text' | 'number' | 'level' | 'time';
 
-export type FieldSource = { kind: 'column'; column: string } | { kind: 'json'; key: string };
+export type FieldSource =
+  | { kind: 'column'; column: string }
+  | { kind: 'json'; key: string }
+  /** A SQL expression over a row of logs, written here (never from user text). */
+  | { kind: 'expr'; sql: string };
 
 export interface FieldInfo {
   name: string;
   type: FieldType;
   source: FieldSource;
-  /** How `:` compares text: exactly (default), as a substring of the message, or also against a path's base name. */
-  match?: 'exact' | 'substring' | 'basename';
+  /**
+   * How `:` compares text: exactly (default), as a substring of the message, or also
+   * against a path's base name; `pattern`: a pattern id, merged patterns folded in.
+   */
+  match?: 'exact' | 'substring' | 'basename' | 'pattern';
   /** Set when the field is known but cannot be queried yet: the error message to give. */
   unavailable?: string;
 }
@@ -58,8 +70,18 @@ export const BUILTIN_FIELDS: readonly FieldInfo[] = [
   { name: 'line', type: 'number', source: column('line') },
   { name: 'ts', type: 'time', source: column('ts') },
   { name: 'ingest_ts', type: 'time', source: column('ingest_ts') },
-  // The miner's pattern id (templates.id); merged patterns are re-pointed in logs too.
-  { name: 'pattern', type: 'number', source: column('template_id') },
+  // The miner's pattern id (templates.id). Rows keep the id they were given; a pattern
+  // merged into another says so in templates.merged_into, which `:` follows.
+  { name: 'pattern', type: 'number', source: column('template_id'), match: 'pattern' },
+  // The pattern's class (src/engine/ml): a lookup in templates, so a correction of a
+  // pattern applies to all its records at once. `severity` is the effective level: the
+  // record's own, or its pattern's inferred one when the source gave none.
+  { name: 'category', type: 'text', source: { kind: 'expr', sql: '(SELECT tc.category FROM templates tc WHERE tc.id = template_id)' } },
+  {
+    name: 'severity',
+    type: 'level',
+    source: { kind: 'expr', sql: '(CASE WHEN level <> 0 THEN level ELSE coalesce((SELECT ts.severity FROM templates ts WHERE ts.id = template_id), 0) END)' },
+  },
 ];
 
 /** field_names.type is what ingest saw in the JSON; anything numeric compares as a number. */

@@ -122,8 +122,13 @@ describe('compileQuery', () => {
     expect(checkQuery('level:error', catalog)).toBeNull();
   });
 
-  it('compiles pattern:N to template_id', () => {
-    expect(compile('pattern:123')).toEqual({ sql: 'template_id = ?', params: [123] });
+  it('compiles pattern:N to template_id, following templates.merged_into both ways', () => {
+    const { sql, params } = compile('pattern:123');
+    expect(sql).toContain('template_id = coalesce((SELECT tm.merged_into FROM templates tm WHERE tm.id = ?), ?)');
+    expect(sql).toContain('template_id IN (SELECT tp.id FROM templates tp WHERE tp.merged_into = coalesce(');
+    expect(params).toEqual([123, 123, 123, 123]);
+    // Ordering compares the ids themselves.
+    expect(compile('pattern>5')).toEqual({ sql: 'template_id > ?', params: [5] });
   });
 
   it('refuses a field the catalog marks unavailable, with its reason', () => {

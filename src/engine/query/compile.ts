@@ -159,7 +159,7 @@ class Compiler {
     switch (f.type) {
       case 'level': {
         const re = new RegExp(n.pattern, n.ignoreCase ? 'i' : '');
-        return levelIn(LEVELS.filter((l) => re.test(l)));
+        return levelIn(valueExpr(f), LEVELS.filter((l) => re.test(l)));
       }
       case 'time':
         throw new QueryError(
@@ -190,6 +190,7 @@ class Compiler {
 
 /** The field's value as SQL: its column, or the JSON key's value as text. */
 function valueExpr(f: FieldInfo): Sql {
+  if (f.source.kind === 'expr') return trusted(f.source.sql);
   return f.source.kind === 'column'
     ? trusted(f.source.column)
     : sql`json_extract_string(fields, ${jsonPointer(f.source.key)})`;
@@ -197,11 +198,11 @@ function valueExpr(f: FieldInfo): Sql {
 
 /** The field's value as text, for wildcards and regexes on numbers. */
 function textExpr(f: FieldInfo): Sql {
-  return f.source.kind === 'column' ? sql`CAST(${valueExpr(f)} AS VARCHAR)` : valueExpr(f);
+  return f.source.kind !== 'json' ? sql`CAST(${valueExpr(f)} AS VARCHAR)` : valueExpr(f);
 }
 
 function numberExpr(f: FieldInfo): Sql {
-  return f.source.kind === 'column' ? valueExpr(f) : sql`TRY_CAST(${valueExpr(f)} AS DOUBLE)`;
+  return f.source.kind !== 'json' ? valueExpr(f) : sql`TRY_CAST(${valueExpr(f)} AS DOUBLE)`;
 }
 
 function messageMatch(v: Value): Sql {
@@ -264,14 +265,26 @@ function compareNumber(n: FieldNode, f: FieldInfo): Sql {
   if (n.value.kind === 'wildcard') return like(textExpr(f), n.value.parts, { anchored: true, ignoreCase: false });
   const text = n.value.text;
   if (!NUMBER.test(text)) throw typeError(`"${f.name}" holds numbers; "${text}" is not a number`, n.valueSpan);
+  if (f.match === 'pattern' && isEquality(n.op)) return samePattern(f, Number(text));
   return sql`${numberExpr(f)} ${opSql(n.op)} ${Number(text)}`;
+}
+
+/**
+ * `pattern:ID`: the records of the pattern ID stands for now — the survivor, when ID was
+ * merged into another — and of every pattern merged into that one. The miner service
+ * keeps merged_into pointing at a live pattern (one hop), so no recursion is needed.
+ */
+function samePattern(f: FieldInfo, id: number): Sql {
+  const col = valueExpr(f);
+  const survivor = sql`coalesce((SELECT tm.merged_into FROM templates tm WHERE tm.id = ${id}), ${id})`;
+  return sql`(${col} = ${survivor} OR ${col} IN (SELECT tp.id FROM templates tp WHERE tp.merged_into = ${survivor}))`;
 }
 
 function compareLevel(n: FieldNode, f: FieldInfo): Sql {
   const col = valueExpr(f);
   if (n.value.kind === 'wildcard') {
     const glob = new RegExp('^' + n.value.parts.map(escapeRegex).join('.*') + '$', 'i');
-    return levelIn(LEVELS.filter((l) => glob.test(l)));
+    return levelIn(col, LEVELS.filter((l) => glob.test(l)));
   }
   const word = n.value.text;
   const none = word.toLowerCase() === 'none';
@@ -285,9 +298,9 @@ function compareLevel(n: FieldNode, f: FieldInfo): Sql {
   return sql`${col} ${opSql(n.op)} ${code}`;
 }
 
-function levelIn(levels: readonly string[]): Sql {
+function levelIn(col: Sql, levels: readonly string[]): Sql {
   if (levels.length === 0) return FALSE;
-  return sql`level IN (${joinSql(
+  return sql`${col} IN (${joinSql(
     levels.map((l) => sql`${levelCode(l as (typeof LEVELS)[number])}`),
     ', ',
   )})`;
@@ -302,7 +315,7 @@ function compareTime(n: FieldNode, f: FieldInfo): Sql {
       n.valueSpan,
     );
   }
-  const expr = f.source.kind === 'column' ? valueExpr(f) : sql`TRY_CAST(${valueExpr(f)} AS TIMESTAMP)`;
+  const expr = f.source.kind !== 'json' ? valueExpr(f) : sql`TRY_CAST(${valueExpr(f)} AS TIMESTAMP)`;
   return sql`${expr} ${opSql(n.op)} make_timestamp(CAST(${Math.round(ms * 1000)} AS BIGINT))`;
 }
 

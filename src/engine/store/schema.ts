@@ -109,6 +109,37 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    description: 'classification: category and inferred severity per pattern, effective severity per record, overrides',
+    sql: `
+      -- What the models (src/engine/ml) say about each pattern, or a person's override.
+      -- Classified once per pattern (again when its text generalises), never per line.
+      ALTER TABLE templates ADD COLUMN category VARCHAR;            -- TAXONOMY.md category
+      ALTER TABLE templates ADD COLUMN category_confidence REAL;    -- the model's probability (1 for an override)
+      ALTER TABLE templates ADD COLUMN severity UTINYINT;           -- inferred level code (1 trace .. 7 fatal), for records without one
+      ALTER TABLE templates ADD COLUMN severity_confidence REAL;
+      ALTER TABLE templates ADD COLUMN classified_by VARCHAR;       -- 'category@1.0.0 severity@1.0.0', or 'override'
+
+      -- The effective severity of a record: its own level, or its pattern's inferred one
+      -- when the source gave none (severity_inferred). Filled when rows are committed;
+      -- NULL on rows stored before, or before their pattern was classified. Queries
+      -- (severity>=warn) compute it from level and templates, so they never depend on it.
+      ALTER TABLE logs ADD COLUMN severity UTINYINT;
+      ALTER TABLE logs ADD COLUMN severity_inferred BOOLEAN;
+
+      -- People's corrections of a pattern's category or severity: they win over the models
+      -- at once, survive restarts and retraining, and are exported for the next training
+      -- (pattern-overrides.jsonl in the data folder; npm run train -- --overrides FILE).
+      CREATE TABLE pattern_overrides (
+        template_id UINTEGER PRIMARY KEY,
+        category    VARCHAR,
+        severity    UTINYINT,
+        template    VARCHAR   NOT NULL,  -- the pattern's text when it was corrected
+        updated_at  TIMESTAMP NOT NULL
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1]!.version;

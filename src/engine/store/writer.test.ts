@@ -103,4 +103,16 @@ describe('LogWriter', () => {
     expect(rows.map((r) => Number(r.ms))).toEqual([Date.UTC(2024, 1, 29, 23, 59, 59, 123), Date.UTC(2020, 0, 1)]);
     expect(readdirSync(join(dirname(store.file), 'staging'))).toEqual([]);
   });
+
+  it("stores the effective severity: the line's own level, else its pattern's inferred one, flagged", async () => {
+    const { store, writer } = await open();
+    writer.severityOf = (id) => (id === 7 ? 'error' : null);
+    await writer.append({ source, records: [rec(1, 7), { ...rec(2, 7), level: null }, { ...rec(3, 8), level: null }], fallbackTs: 0 });
+    const rows = await store.read('SELECT severity::INTEGER AS s, severity_inferred AS i FROM logs ORDER BY id');
+    expect(rows).toEqual([
+      { s: 3, i: false },
+      { s: 6, i: true },
+      { s: null, i: null },
+    ]);
+  });
 });

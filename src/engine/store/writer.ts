@@ -2,7 +2,7 @@ import { listValue } from '@duckdb/node-api';
 import { closeSync, mkdirSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { IngestRecord, FieldValue } from '../../ingest/record';
-import { levelCode } from '../../shared/levels';
+import { levelCode, type Level } from '../../shared/levels';
 import { PROMOTED_FIELDS } from './schema';
 import type { Store } from './store';
 
@@ -61,6 +61,8 @@ export class LogWriter {
   onCommit: (rows: number) => void = () => {};
   /** The current text of a pattern, for the templates table (set by the engine's miner). */
   templateText: (id: number) => string | null = () => null;
+  /** A pattern's inferred severity, for records whose line gave no level (set by the engine's models). */
+  severityOf: (templateId: number) => Level | null = () => null;
   /**
    * Statements to run inside the next commit (the miner's state, saved with the rows it
    * produced). Nothing else may use the writer connection: a commit's transaction stays
@@ -220,7 +222,7 @@ export class LogWriter {
       for (let batchNo = 0; batchNo < batches.length; batchNo++) {
         const b = batches[batchNo]!;
         for (const r of b.records) {
-          const values = stagedRow(id++, batchNo, r, b.fallbackTs, this.knownFields, newFields);
+          const values = stagedRow(id++, batchNo, r, b.fallbackTs, this.knownFields, newFields, this.severityOf);
           const row = wellFormed ? JSON.stringify(values, (_k, v) => (typeof v === 'string' ? toWellFormed(v) : v)) : JSON.stringify(values);
           if (row.length > longest) longest = row.length;
           parts.push(row);
@@ -321,6 +323,8 @@ const STAGED_KEYS: Record<string, string> = {
   parse_error: 'VARCHAR',
   template_id: 'UINTEGER',
   params: 'VARCHAR',
+  severity: 'UTINYINT',
+  severity_inferred: 'BOOLEAN',
 };
 
 /**
@@ -349,6 +353,8 @@ const STAGED_COLUMNS: Array<[string, string]> = [
   ['parse_error', 'parse_error'],
   ['template_id', 'template_id'],
   ['params', 'params'],
+  ['severity', 'severity'],
+  ['severity_inferred', 'severity_inferred'],
 ];
 const STAGE_ROWS_PER_WRITE = 2_000;
 const MIN_OBJECT_BYTES = 16 * 1024 * 1024;
@@ -370,8 +376,11 @@ function stagedRow(
   fallbackTs: number,
   known: Map<string, string>,
   added: Map<string, string>,
+  severityOf: (templateId: number) => Level | null,
 ): Record<string, unknown> {
   const f = r.fields;
+  // The effective severity: the line's own level, else its pattern's inferred one.
+  const inferred = r.level === null && r.templateId !== null && r.templateId !== undefined ? severityOf(r.templateId) : null;
   const row: Record<string, unknown> = {
     id,
     ts: Math.round((r.ts ?? fallbackTs) * 1000),
@@ -385,6 +394,8 @@ function stagedRow(
     parse_error: r.parseError ?? undefined,
     template_id: r.templateId ?? undefined,
     params: r.params && r.params.length ? JSON.stringify(r.params) : undefined,
+    severity: r.level !== null ? levelCode(r.level) : inferred !== null ? levelCode(inferred) : undefined,
+    severity_inferred: r.level !== null ? false : inferred !== null ? true : undefined,
   };
   if (f) {
     const status = toInt(f.status);

@@ -27,31 +27,29 @@ function filled(template: string, params: string[]): string {
 const normal = (s: string): string => s.split(/\s+/).filter(Boolean).join(' ');
 
 describe('TemplateMiner: bounded on endless streams', () => {
-  it('keeps to its cap on 200,000 unique random lines, evicting, and says so', () => {
+  // (Its speed on such a stream is for bench/miner-memory.ts; tests assert no times.)
+  it('keeps to its cap on 50,000 unique random lines, evicting, and says so', () => {
     const rnd = rng(1);
     const miner = new TemplateMiner({ maxTemplates: 1000 });
     const evicted: number[] = [];
     miner.onChange = (c) => {
       if (c.kind === 'evicted') evicted.push(c.id);
     };
-    const started = performance.now();
     let peak = 0;
-    for (let i = 0; i < 200_000; i++) {
+    for (let i = 0; i < 50_000; i++) {
       miner.add(Array.from({ length: 2 + rnd(10) }, () => word(rnd)).join(' '));
-      if (i % 10_000 === 0) peak = Math.max(peak, miner.stats().memoryBytes);
+      if (i % 5_000 === 0) peak = Math.max(peak, miner.stats().memoryBytes);
     }
-    const seconds = (performance.now() - started) / 1000;
     const stats = miner.stats();
-    expect(stats.lines).toBe(200_000);
+    expect(stats.lines).toBe(50_000);
+    expect(stats.cap).toBe(1000);
     expect(stats.shapes).toBeLessThanOrEqual(1000);
     expect(stats.templates).toBeLessThanOrEqual(1000);
-    expect(stats.evicted).toBeGreaterThan(150_000);
-    expect(evicted.length).toBeGreaterThan(150_000);
+    expect(stats.evicted).toBeGreaterThan(45_000);
+    expect(evicted.length).toBeGreaterThan(45_000);
     // Every line was different: nothing merged them (no two differ at one word only often enough).
     expect(stats.templates).toBeGreaterThan(100);
     expect(Math.max(peak, stats.memoryBytes)).toBeLessThan(8 * 1024 * 1024);
-    // Generous: tens of thousands of lines a second even when every line is new.
-    expect(seconds).toBeLessThan(20);
   });
 
   it('gives one-token lines a template each (a word is an event) within the cap', () => {

@@ -17,7 +17,6 @@ const MEAN_PA = 0.6;
 
 describe.skipIf(!existsSync(path.join(LOGHUB, 'HDFS')))('TemplateMiner on loghub, one configuration for all', () => {
   it(`groups with mean accuracy ≥ ${MEAN_GA} and none below ${MIN_GA}`, () => {
-    const started = performance.now();
     const scores = DATASETS.map((name) => {
       const { messages, truth } = loghubInput(LOGHUB, name);
       const mined = mine(messages);
@@ -33,6 +32,5 @@ describe.skipIf(!existsSync(path.join(LOGHUB, 'HDFS')))('TemplateMiner on loghub
     expect(low).toEqual([]);
     expect(mean((s) => s.ga)).toBeGreaterThanOrEqual(MEAN_GA);
     expect(mean((s) => s.pa)).toBeGreaterThanOrEqual(MEAN_PA);
-    expect(performance.now() - started).toBeLessThan(10_000);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_TOKEN_CHARS, maskToken } from './mask';
-import { tokenize } from './tokenize';
+import { Scan, tokenize } from './tokenize';
 
 /** The masked token and the values it took. */
 function mask(token: string): [string, string[]] {
@@ -32,6 +32,9 @@ describe('masks: one token', () => {
     ['2001:db8::ff00:42:8329', '<*>', ['2001:db8::ff00:42:8329']],
     ['::ffff:10.0.0.1', '<*>', ['::ffff:10.0.0.1']],
     ['aa:bb:cc:00:11:22', '<*>', ['aa:bb:cc:00:11:22']],
+    // (a netfilter MAC= field: destination, source and frame type; one value, however its bytes read)
+    ['MAC=ac:6d:96:33:5a:53:d9:c1:19:f4:40:1c:e4:2b', 'MAC=<*>', ['ac:6d:96:33:5a:53:d9:c1:19:f4:40:1c:e4:2b']],
+    ['MAC=d0:bc:96:33:5a:53:d9:c1:19:f4:40:1c:08:00', 'MAC=<*>', ['d0:bc:96:33:5a:53:d9:c1:19:f4:40:1c:08:00']],
     // host names where their context says so
     ['proxy.cse.cuhk.edu.hk:5070', '<*>:<*>', ['proxy.cse.cuhk.edu.hk', '5070']],
     ['msra-sa-41:8030', '<*>:<*>', ['msra-sa-41', '8030']],
@@ -145,5 +148,35 @@ describe('masks: in context', () => {
     expect(t.truncated).toBe(true);
     expect(t.masked).toEqual(['a', 'b', '<*>']);
     expect(t.params).toEqual(['c d e f']);
+  });
+});
+
+describe('the scan agrees with the masks', () => {
+  // The scan takes short cuts (a memo of tokens, numbers read without the masks): what it
+  // finds for a token, values and hash, must be what the masks and tokenHash give.
+  const tokens = [
+    '200', '10.0.0.1', '1.4.1', '0', '007', '1.', '.5', '1..2', '-5', '+3', '(37', '1,5', '1.5.', '2024-03-10',
+    '45.83.170.74', '12:30', '3rd', 'x64', '4f', '1e10', '99999999999999999999', '1_000', '1-2', '.', '..',
+  ];
+  it.each(tokens)('%s', (token) => {
+    const [masked, params] = mask(token);
+    const t = tokenize(`word ${token} end`, 50);
+    expect(t.masked[1]).toBe(masked);
+    expect(t.params).toEqual(params);
+    const scan = new Scan();
+    scan.scan(`word ${token} end`, 50);
+    const [h1, h2] = [scan.t1[1], scan.t2[1]];
+    scan.tokenHash(1, scan.valuesFrom(1));
+    expect([scan.t1[1], scan.t2[1]]).toEqual([h1, h2]);
+  });
+
+  it('gives a token the same values and hash the second time (the memo) as the first', () => {
+    const line = 'x AppleWebKit/537.36 Chrome/122.0.0.0 [10/Mar/2024:00:00:00 y';
+    const a = new Scan();
+    a.scan(line, 50);
+    const first = { h1: a.h1, h2: a.h2, params: a.materialize().params };
+    a.scan('other words 1 2', 50);
+    a.scan(line, 50);
+    expect({ h1: a.h1, h2: a.h2, params: a.materialize().params }).toEqual(first);
   });
 });

@@ -45,6 +45,7 @@ const LETTERS = UPPER | LOWER | WORDSYM;
 
 /** Flags of a character below 128 (tokenize.ts reads it in its own loop). */
 export const CLASS = new Uint16Array(128);
+export const CLASS_DIGIT = DIGIT;
 export const CLASS_HEXLETTER = HEXLETTER;
 export const CLASS_LETTERS = LETTERS;
 export const CLASS_HEXRUN = HEXRUN;
@@ -357,7 +358,8 @@ function trimEnd(s: string, start: number, end: number): number {
 }
 
 const UUID_RE = /[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![0-9A-Za-z])/y;
-const MAC_RE = /[0-9a-fA-F]{2}([:-])[0-9a-fA-F]{2}(?:\1[0-9a-fA-F]{2}){4}(?![0-9A-Za-z:])/y;
+// Six byte groups or more: netfilter's MAC= holds both addresses and the frame type (14).
+const MAC_RE = /[0-9a-fA-F]{2}([:-])[0-9a-fA-F]{2}(?:\1[0-9a-fA-F]{2}){4,}(?![0-9A-Za-z:])/y;
 const EMAIL_RE = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![A-Za-z0-9])/y;
 const CLF_DATE_RE = /[0-9]{1,2}\/[A-Z][a-z]{2}\/[0-9]{4}(?::[0-9]{2}){0,3}/y;
 // An ISO 8601 date with its time is one value; a date alone is one value by the glue rule anyway.

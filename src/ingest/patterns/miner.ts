@@ -34,7 +34,7 @@ import { KEEP, RAW, isKeyAt, keyIndex, keyOf, keyPositions, layout, textOf, type
 import { VAR } from './mask';
 import { minerStateSchema, type MinerState } from './state';
 import { ANY, WILD, accepts, generalised, isWild, isWordWild, wildTrim } from './wildcard';
-import { Scan, type Tokenized } from './tokenize';
+import { Scan } from './tokenize';
 
 export interface MinerOptions {
   /** Shapes kept at most (so patterns too); beyond it the least recently seen are evicted. Default 5000. */
@@ -75,6 +75,8 @@ export interface MinerStats {
   templates: number;
   /** Fixed-length shapes behind them: what maxTemplates caps. */
   shapes: number;
+  /** The cap on shapes (maxTemplates): templates and shapes never exceed it. */
+  cap: number;
   /** Shapes dropped by the cap. */
   evicted: number;
   /** Templates merged into another. */
@@ -83,7 +85,7 @@ export interface MinerStats {
   generalised: number;
   /** Messages cut at maxTokens. */
   truncated: number;
-  /** Approximate bytes held: shapes, patterns, sibling groups and the shape cache. */
+  /** Approximate bytes held: shapes, patterns, sibling groups, the shape cache and the scan's buffers. */
   memoryBytes: number;
 }
 
@@ -195,11 +197,11 @@ export class TemplateMiner {
     let s = this.cache.get(scan.h1, scan.h2, scan.n);
     if (s?.dead) s = liveShape(s);
     if (!s || s.dead) {
-      const tok = scan.materialize();
-      s = this.findMatch(tok.masked);
+      const masked = scan.maskedTokens();
+      s = this.findMatch(masked);
       if (!s) {
         this.created = null;
-        s = this.create(tok);
+        s = this.create(masked);
       }
       this.cache.set(scan.h1, scan.h2, scan.n, s);
     }
@@ -241,11 +243,12 @@ export class TemplateMiner {
       if (p.groups) for (const g of p.groups.values()) groups.add(g);
     }
     for (const g of groups) memory += 64 + g.members.length * 8;
-    memory += this.cache.bytes();
+    memory += this.cache.bytes() + this.scan.bytesHeld();
     return {
       lines: this.clock,
       templates: this.patterns.size,
       shapes: this.shapes.size,
+      cap: this.opts.maxTemplates,
       ...this.counters,
       memoryBytes: memory,
     };
@@ -267,8 +270,7 @@ export class TemplateMiner {
     return best;
   }
 
-  private create(tok: Tokenized): Shape {
-    const masked = tok.masked;
+  private create(masked: string[]): Shape {
     const n = masked.length;
     const near: { s: Shape; pos: number }[] = [];
     for (const s of this.shapeCandidates(n, masked[0] ?? ANY, masked[n - 1] ?? ANY)) {
@@ -1043,13 +1045,15 @@ function keysToDrop(outer: string[], inner: string[]): [number, string][] | null
 
 /** Parameters when the text is the shape's own: mask values, and raw tokens at wildcards. */
 function ownParams(shape: Shape, scan: Scan): string[] {
-  const out: string[] = [];
   const tokens = shape.tokens;
   if (shape.constants + shape.values === tokens.length) {
-    // no wildcard
-    for (let k = 0; k < scan.values.nv; k++) out.push(scan.value(k));
-    return out;
+    // no wildcard: the mask values, in an array of their size (no growing on push)
+    const nv = scan.values.nv;
+    const all = new Array<string>(nv);
+    for (let k = 0; k < nv; k++) all[k] = scan.value(k);
+    return all;
   }
+  const out: string[] = [];
   for (let i = 0; i < tokens.length; i++) {
     // (bare wildcards only: a shape with a trimmed one has a plan)
     if (isWild(tokens[i]!)) out.push(scan.raw(i));

@@ -13,6 +13,7 @@
  */
 import {
   CLASS,
+  CLASS_DIGIT,
   CLASS_HEXLETTER,
   CLASS_HEXRUN,
   CLASS_JUNK,
@@ -62,6 +63,13 @@ export class Scan {
    * Direct-mapped, so it is bounded and costs no allocation.
    */
   private readonly memo = new TokenMemo();
+  /**
+   * The message's UTF-16 code units, copied in by one native call: reading a typed array
+   * costs about half of what charCodeAt does per character (V8 checks the string's
+   * representation on every call), and this loop reads every character of every line.
+   */
+  codes = new Uint16Array(256);
+  private bytes = Buffer.from(this.codes.buffer);
 
   valuesFrom(i: number): number {
     return i === 0 ? 0 : this.vEnd[i - 1]!;
@@ -90,7 +98,14 @@ export class Scan {
     return out + this.msg.slice(pos, this.end[i]);
   }
 
-  /** The message as strings, for the slow path. */
+  /** The masked tokens as strings: what the miner's slow path (a line of a new shape) needs. */
+  maskedTokens(): string[] {
+    const out = new Array<string>(this.n);
+    for (let i = 0; i < this.n; i++) out[i] = this.masked(i);
+    return out;
+  }
+
+  /** The message as strings (tests, tokenize()). */
   materialize(): Tokenized {
     const raw: string[] = [];
     const masked: string[] = [];
@@ -114,6 +129,19 @@ export class Scan {
     }
   }
 
+  /** Room for n code units (a power of two, so a stream of long lines grows it a few times at most). */
+  private growCodes(n: number): void {
+    let size = this.codes.length;
+    while (size < n) size *= 2;
+    this.codes = new Uint16Array(size);
+    this.bytes = Buffer.from(this.codes.buffer);
+  }
+
+  /** Bytes held by the scan's buffers. */
+  bytesHeld(): number {
+    return this.codes.byteLength + this.start.byteLength * 5 + this.values.vs.byteLength * 2 + MEMO_BYTES;
+  }
+
   /**
    * Scans `message` into this object: one pass over each token splits, classifies and
    * hashes it; only tokens that may hold a value go through the masks (or the memo).
@@ -124,6 +152,13 @@ export class Scan {
     this.values.nv = 0;
     this.truncated = false;
     const n = message.length;
+    if (n > this.codes.length) this.growCodes(n);
+    // (little-endian, as every platform Node runs on: the bytes read back as code units)
+    if (n > 0) {
+      if (UCS2_WRITE) (this.bytes as Ucs2Buffer).ucs2Write(message, 0);
+      else this.bytes.write(message, 0, 'utf16le');
+    }
+    const codes = this.codes;
     const memo = this.memo;
     const values = this.values;
     const table = CLASS;
@@ -131,7 +166,7 @@ export class Scan {
     let lineH2 = Math.imul(0x9747b28c ^ maxTokens, 0x5bd1e995);
     let i = 0;
     while (i < n) {
-      while (i < n && isSpace(message.charCodeAt(i))) i++;
+      while (i < n && isSpace(codes[i]!)) i++;
       if (i >= n) break;
       if (this.n === this.start.length) this.grow();
       const k = this.n;
@@ -144,7 +179,7 @@ export class Scan {
       // The hottest loop of the miner: literal constants (checked against mask.ts below)
       // rather than imported ones, which V8 reads from their module on every character.
       for (; i < n; i++) {
-        const c = message.charCodeAt(i);
+        const c = codes[i]!;
         if (c <= 32 && (c === 32 || (c >= 9 && c <= 13))) break;
         h1 = Math.imul(h1 ^ c, 0x01000193);
         h2 = (Math.imul(h2, 31) + c) | 0;
@@ -155,11 +190,11 @@ export class Scan {
         } else if (c === 0xfffd) flags |= 32; // CLASS_JUNK
       }
       let b = i;
-      if (hexLetters >= 8 && hasHexRun(message, a, b)) flags |= CLASS_HEXRUN;
+      if (hexLetters >= 8 && hasHexRun(codes, a, b)) flags |= CLASS_HEXRUN;
       if (k === maxTokens - 1 && b < n) {
         // More than one token left: the rest of the line, whatever it holds, is one value.
         let end = n;
-        while (isSpace(message.charCodeAt(end - 1))) end--;
+        while (isSpace(codes[end - 1]!)) end--;
         if (end > b) {
           this.truncated = true;
           b = end;
@@ -176,6 +211,13 @@ export class Scan {
         // No value: the masked text is the raw text, already hashed.
         this.t1[k] = h1;
         this.t2[k] = finish(h2);
+      } else if (flags === CLASS_DIGIT && len <= MAX_TOKEN_CHARS && isDottedNumber(codes, a, b)) {
+        // A count, an address, a version (200, 10.0.0.1, 1.4.1): one value, the whole token,
+        // as the masks would find it — without them, and without the memo, which keeps no
+        // whole values (they rarely come back).
+        pushSpan(values, a, b);
+        this.t1[k] = WHOLE_VALUE_T1;
+        this.t2[k] = WHOLE_VALUE_T2;
       } else if (!memo.recall(h1, h2, a, b, this)) {
         maskClassified(message, a, b, values, flags);
         this.tokenHash(k, from);
@@ -184,13 +226,13 @@ export class Scan {
       this.vEnd[k] = values.nv;
       // The neighbour rules (context) only where one can apply — it runs on every token otherwise.
       if (k > 0) {
-        const first = message.charCodeAt(a);
+        const first = codes[a]!;
         const none = values.nv === from;
         if (
           none
             ? (len <= 5 && first < 128 && UNIT_START[first] === 1) ||
               (len >= 3 && len <= 10 && first >= 65 && first <= 90)
-            : values.vs[from] === a && isCapitalWord(message, this.start[k - 1]!, this.end[k - 1]!)
+            : values.vs[from] === a && isCapitalWord(codes, this.start[k - 1]!, this.end[k - 1]!)
         )
           this.context(k);
       }
@@ -212,7 +254,7 @@ export class Scan {
 
   /** The hashes of token k's masked text, its values starting at index `from`. */
   tokenHash(k: number, from: number): void {
-    const msg = this.msg;
+    const codes = this.codes;
     const { vs, ve, nv } = this.values;
     let h1 = FNV_SEED;
     let h2 = 0;
@@ -221,7 +263,7 @@ export class Scan {
     for (let v = from; ; v++) {
       const stop = v < nv ? vs[v]! : end;
       for (let c = pos; c < stop; c++) {
-        const ch = msg.charCodeAt(c);
+        const ch = codes[c]!;
         h1 = Math.imul(h1 ^ ch, FNV_PRIME);
         h2 = (Math.imul(h2, 31) + ch) | 0;
       }
@@ -320,9 +362,26 @@ function finish(h: number): number {
   return (h ^ (h >>> 13)) | 0;
 }
 
+/** The hashes tokenHash gives a token that is one value whole (`<*>`). */
+const WHOLE_VALUE_T1 = Math.imul(FNV_SEED ^ VALUE_MARK, FNV_PRIME);
+const WHOLE_VALUE_T2 = finish(VALUE_MARK);
+
+/** Digits in runs joined by single dots, digits at both ends: what the masks take whole. */
+function isDottedNumber(s: Uint16Array, a: number, b: number): boolean {
+  let prevDot = true; // (so a leading dot fails)
+  for (let i = a; i < b; i++) {
+    const c = s[i]!;
+    if (c >= 48 && c <= 57) prevDot = false;
+    else if (c === 46 && !prevDot) prevDot = true;
+    else return false;
+  }
+  return !prevDot;
+}
+
 /** Slots of the token memo (a power of two), and the most values a remembered token holds. */
 const MEMO_SIZE = 4096;
 const MEMO_VALUES = 4;
+const MEMO_BYTES = MEMO_SIZE * (5 * 4 + 1 + MEMO_VALUES * 2 * 4);
 
 /**
  * See Scan.memo. Keyed by the two raw-text hashes and the length. Tokens that are one
@@ -377,13 +436,21 @@ class TokenMemo {
 }
 
 const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
-if (CLASS_HEXLETTER !== 16 || CLASS_JUNK !== 32) throw new Error('tokenize.ts: class flags changed in mask.ts');
+
+/**
+ * Buffer's own UTF-16 writer, which write(s, 0, 'utf16le') calls after dispatching on the
+ * encoding name — a tenth of the copy's cost for a short line. Undocumented but on
+ * Buffer.prototype in every Node release; write() stands in if it ever goes.
+ */
+type Ucs2Buffer = Buffer & { ucs2Write: (s: string, offset: number) => number };
+const UCS2_WRITE = typeof (Buffer.prototype as Partial<Ucs2Buffer>).ucs2Write === 'function';
+if (CLASS_HEXLETTER !== 16 || CLASS_JUNK !== 32 || CLASS_DIGIT !== 1) throw new Error('tokenize.ts: class flags changed in mask.ts');
 
 /** Eight hex letters in a row inside a word of nothing else (ffffffff, not "feedbacked"). */
-function hasHexRun(s: string, a: number, b: number): boolean {
+function hasHexRun(s: Uint16Array, a: number, b: number): boolean {
   let run = 0;
   for (let i = a; i < b; i++) {
-    const c = s.charCodeAt(i);
+    const c = s[i]!;
     const cl = c < 128 ? CLASS[c]! : CLASS_LETTERS;
     if (cl & CLASS_HEXLETTER) {
       if (run >= 0 && ++run >= 8) return true;
@@ -403,8 +470,8 @@ const UNITS = new Set(
   'B b KB kB MB GB TB PB KiB MiB GiB TiB K M G ms us µs ns s sec secs min mins h hr hrs'.split(' '),
 );
 /** 3–10 characters starting with a capital: what a month or weekday name can be. */
-function isCapitalWord(s: string, a: number, b: number): boolean {
-  const c = s.charCodeAt(a);
+function isCapitalWord(s: Uint16Array, a: number, b: number): boolean {
+  const c = s[a]!;
   return b - a >= 3 && b - a <= 10 && c >= 65 && c <= 90;
 }
 

@@ -65,14 +65,26 @@ export function accepts(t: string, x: string): boolean {
   if (!isWild(t)) return false;
   if (t === WILD) return true;
   if (x === ANY || x === WILD) return false;
-  const [prefix, suffix] = wildParts(t);
+  // Compared in place: this runs for every wildcard of every shape a new line is tried
+  // against, and slicing out the parts would allocate each time.
+  const sep = t.indexOf(t[0]!, 1);
+  const pre = sep - 1;
+  const suf = t.length - sep - 1;
   if (isWild(x)) {
     // A wildcard of the other kind stands for other positions: never taken.
     if (isWordWild(x) !== isWordWild(t)) return false;
-    const [xp, xs] = wildParts(x);
-    return xp.startsWith(prefix) && xs.endsWith(suffix);
+    const xsep = x.length <= 1 ? -1 : x.indexOf(x[0]!, 1);
+    if (xsep < 0) return pre === 0 && suf === 0;
+    // x's prefix starts with t's, x's suffix ends with t's.
+    return xsep - 1 >= pre && sameAt(x, 1, t, 1, pre) && x.length - xsep - 1 >= suf && sameAt(x, x.length - suf, t, sep + 1, suf);
   }
-  return x.length >= prefix.length + suffix.length && x.startsWith(prefix) && x.endsWith(suffix);
+  return x.length >= pre + suf && sameAt(x, 0, t, 1, pre) && sameAt(x, x.length - suf, t, sep + 1, suf);
+}
+
+/** a[ai, ai+n) equals b[bi, bi+n). */
+function sameAt(a: string, ai: number, b: string, bi: number, n: number): boolean {
+  for (let k = 0; k < n; k++) if (a.charCodeAt(ai + k) !== b.charCodeAt(bi + k)) return false;
+  return true;
 }
 
 /**

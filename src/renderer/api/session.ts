@@ -30,6 +30,9 @@ import { applyPreset, dataSpan, type ComparePresetKey, type CompareSide } from '
 import { ALL_TIME, resolveRange, type RangeSpec } from '../lib/time';
 import type { PatternSort } from '../lib/patterns';
 import { cancelImport as cancelImportCall, importFiles as importFilesCall, refreshImports } from './imports';
+import { bindSettings, loadSettings } from '../views/settings/api';
+import { bindLiveSources, loadSources as loadSourcesView } from '../views/sources/api';
+import { createLiveTail, type LiveTail } from './live';
 import {
   createPortTransport,
   createWebSocketTransport,
@@ -44,6 +47,7 @@ export interface Session {
   transport: ManagedTransport;
   runner: Runner;
   patterns: PatternsRunner;
+  live: LiveTail;
   shell: LogscopeShell | null;
   token: string | null;
   stop(): void;
@@ -81,12 +85,15 @@ export function startSession(win: Window = window): Session {
   const client = createEngineClient(transport);
   const runner = createRunner(client.api);
   const patterns = createPatternsRunner(client.api);
+  const live = createLiveTail(client);
   const unsubs: (() => void)[] = [];
   // Only the view on screen runs its queries; a hidden one catches up when shown.
   const views = createViewScheduler({
     runners: {
       explore: (refresh) => void runner.run(refresh),
       patterns: (refresh) => void patterns.run(refresh),
+      sources: () => void loadSourcesView(),
+      settings: () => void loadSettings(),
     } satisfies Record<View, (refresh: boolean) => void>,
     view: () => useViewStore.getState().view,
     applied: () => useQueryStore.getState().applied,
@@ -96,7 +103,8 @@ export function startSession(win: Window = window): Session {
 
   const refresh = throttle(() => {
     views.invalidate();
-    views.ensure();
+    // While live, Explore's table fills from the tail; only its histogram catches up.
+    if (!(useViewStore.getState().view === 'explore' && live.onDataChanged())) views.ensure();
     void runner.refreshHealth();
     if (useCompareStore.getState().open && useViewStore.getState().view === 'patterns') void patterns.loadSources();
   }, 1000);
@@ -110,6 +118,7 @@ export function startSession(win: Window = window): Session {
       // First time: a fresh run; after a reconnect: a refresh (and hidden views go stale).
       if (opened) views.invalidate();
       views.ensure();
+      live.onOpen();
       opened = true;
       void refreshImports(client.api);
       const sel = useSelectionStore.getState();
@@ -119,6 +128,8 @@ export function startSession(win: Window = window): Session {
   connectionActions.status(transport.status());
 
   unsubs.push(client.subscribe('importProgressed', onProgress));
+  unsubs.push(bindSettings(client, transport));
+  unsubs.push(bindLiveSources(client));
   unsubs.push(client.subscribe('dataChanged', () => refresh()));
 
   // The applied query (text + range) changed: run it. A comparison on screen follows the
@@ -165,8 +176,10 @@ export function startSession(win: Window = window): Session {
     patterns,
     shell,
     token,
+    live,
     stop() {
       refresh.cancel();
+      live.stop();
       for (const u of unsubs) u();
       client.close();
       session = null;
@@ -215,6 +228,15 @@ export function importFiles(files: readonly File[]): void {
 
 export function cancelImport(importId: string): void {
   if (session) void cancelImportCall(importId, session.client.api);
+}
+
+/** Live tail in Explore on or off (api/live.ts). */
+export function setLive(on: boolean): Promise<void> {
+  return session?.live.setOn(on) ?? Promise.resolve();
+}
+
+export function setLivePaused(paused: boolean): void {
+  session?.live.setPaused(paused);
 }
 
 export function retryConnection(): void {

@@ -71,11 +71,12 @@ function wsTransport() {
 }
 
 describe('backoffDelay', () => {
-  it('doubles from half a second to a 10 s ceiling, with ±20 % jitter', () => {
+  it('doubles from half a second to a 2 s ceiling, with ±20 % jitter', () => {
     expect(backoffDelay(1, () => 0.5)).toBe(500);
     expect(backoffDelay(2, () => 0.5)).toBe(1000);
-    expect(backoffDelay(5, () => 0.5)).toBe(8000);
-    expect(backoffDelay(50, () => 0.5)).toBe(10_000);
+    expect(backoffDelay(3, () => 0.5)).toBe(2000);
+    expect(backoffDelay(5, () => 0.5)).toBe(2000);
+    expect(backoffDelay(50, () => 0.5)).toBe(2000);
     expect(backoffDelay(1, () => 0)).toBe(400);
     expect(backoffDelay(1, () => 1)).toBe(600);
   });

@@ -43,9 +43,16 @@ const defaultTimers: Timers = {
   clearTimeout: (h) => globalThis.clearTimeout(h as ReturnType<typeof setTimeout>),
 };
 
-/** 0.5 s, 1 s, 2 s, 4 s, 8 s, then 10 s; ±20 % jitter so many tabs do not stampede. */
+/**
+ * 0.5 s, 1 s, then every 2 s; ±20 % jitter so many tabs do not stampede. The ceiling is
+ * low on purpose: the engine is usually on this machine, a refused connect costs nothing,
+ * and a restarted engine should show data again within about 2 s, not wait out a long
+ * back-off (e2e/reconnect.test.ts measures it).
+ */
+export const MAX_BACKOFF_MS = 2_000;
+
 export function backoffDelay(attempt: number, random: () => number = Math.random): number {
-  const base = Math.min(10_000, 500 * 2 ** Math.max(0, attempt - 1));
+  const base = Math.min(MAX_BACKOFF_MS, 500 * 2 ** Math.max(0, attempt - 1));
   return Math.round(base * (0.8 + 0.4 * random()));
 }
 

@@ -3,8 +3,8 @@
  * changes, since ECharts themes are fixed at init), calls `setOption` when the option
  * changes, follows its box with a ResizeObserver, and disposes on unmount.
  */
-import { useEffect, useLayoutEffect, useRef } from 'react';
-import { echarts, type ChartInstance, type ChartOption } from './echarts';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import type { ChartInstance, ChartOption } from './echarts';
 import type { Theme } from '../stores/theme';
 
 // ECharts hands each event its own params shape; handlers narrow what they use.
@@ -24,12 +24,25 @@ export interface EChartProps {
   'data-testid'?: string;
 }
 
+/**
+ * ECharts is most of the bundle's bytes; loaded as its own chunk, it no longer delays the
+ * first rows of the table (the chart fills in a moment later). The fetch starts as soon
+ * as this module is evaluated.
+ */
+type EChartsModule = typeof import('./echarts');
+let loaded: EChartsModule | null = null;
+const loading: Promise<EChartsModule> = import('./echarts').then((m) => (loaded = m));
+
 export function EChart({ option, theme, events, afterSetOption, onInit, className, ...rest }: EChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const chartRef = useRef<ChartInstance | null>(null);
   const eventsRef = useRef(events);
   const afterRef = useRef(afterSetOption);
   const initRef = useRef(onInit);
+  const [lib, setLib] = useState<EChartsModule | null>(loaded);
+  useEffect(() => {
+    if (!lib) void loading.then(setLib);
+  }, [lib]);
   useEffect(() => {
     eventsRef.current = events;
     afterRef.current = afterSetOption;
@@ -38,8 +51,9 @@ export function EChart({ option, theme, events, afterSetOption, onInit, classNam
 
   // Init (per theme), resize with the box, dispose.
   useLayoutEffect(() => {
+    if (!lib) return;
     const el = box.current!;
-    const chart = echarts.init(el, theme === 'dark' ? 'dark' : undefined, { renderer: 'canvas' });
+    const chart = lib.echarts.init(el, theme === 'dark' ? 'dark' : undefined, { renderer: 'canvas' });
     chartRef.current = chart;
     for (const name of Object.keys(eventsRef.current ?? {})) {
       chart.on(name, (params: unknown) => eventsRef.current?.[name]?.(params, chart));
@@ -58,7 +72,7 @@ export function EChart({ option, theme, events, afterSetOption, onInit, classNam
       chart.dispose();
       chartRef.current = null;
     };
-  }, [theme]);
+  }, [theme, lib]);
 
   // New option: merge, replacing the series list so removed series go away.
   useLayoutEffect(() => {
@@ -70,7 +84,7 @@ export function EChart({ option, theme, events, afterSetOption, onInit, classNam
     chart.dispatchAction({ type: 'updateAxisPointer', currTrigger: 'leave' });
     chart.setOption(option, { replaceMerge: ['series'] });
     afterRef.current?.(chart);
-  }, [option, theme]);
+  }, [option, theme, lib]);
 
   return <div ref={box} className={className} data-testid={rest['data-testid']} />;
 }

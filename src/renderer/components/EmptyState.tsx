@@ -1,6 +1,7 @@
 /** Shown when the store holds no logs at all: how to get some in. */
 import { OpenFilesButton } from './DropZone';
 import { FileIcon, TerminalIcon, UploadIcon } from './icons';
+import { useViewStore } from '../stores/view';
 
 export function EmptyState() {
   return (
@@ -37,6 +38,18 @@ export function EmptyState() {
           </div>
         </div>
         <OpenFilesButton className="btn btn-primary" label="Open log files…" testId="empty-open-files" />
+        <p className="dim small">
+          Or let programs send them: syslog, HTTP (JSON, OTLP, Loki), GELF, or files followed as they grow —{' '}
+          <button
+            type="button"
+            className="link-button"
+            data-testid="empty-sources"
+            onClick={() => useViewStore.getState().setView('sources')}
+          >
+            set up sources
+          </button>
+          .
+        </p>
         <p className="dim small">
           Formats are detected per file: JSON lines, logfmt, syslog, nginx/Apache, log4j, Python, Go, Docker and more.
           Gzip is fine.

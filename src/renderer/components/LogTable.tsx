@@ -26,6 +26,7 @@ export function LogTable() {
   const loading = useResultsStore((s) => s.loading);
   const error = useResultsStore((s) => s.error);
   const resetKey = useResultsStore((s) => s.resetKey);
+  const prependSeq = useResultsStore((s) => s.prependSeq);
   const capped = useResultsStore(selectCapped);
   const selectedId = useSelectionStore((s) => s.selectedId);
   const select = useSelectionStore((s) => s.select);
@@ -51,6 +52,14 @@ export function LogTable() {
   useEffect(() => {
     scroller.current?.scrollTo({ top: 0 });
   }, [resetKey]);
+
+  // Live rows went on top: a table scrolled down keeps showing the same rows; one at the
+  // top stays at the top and shows the new ones.
+  useEffect(() => {
+    const el = scroller.current;
+    const added = useResultsStore.getState().prepended;
+    if (el && prependSeq > 0 && added > 0 && el.scrollTop > 0) el.scrollTop += added * ROW_HEIGHT;
+  }, [prependSeq]);
 
   // Keep the selected row in view when it moves by keyboard.
   useEffect(() => {

@@ -6,6 +6,7 @@ import { importsActions, selectHasAny, selectRunningCount, useImportsStore } fro
 import { QueryBar } from './QueryBar';
 import { ViewSwitcher } from './ViewSwitcher';
 import { TimePicker } from './TimePicker';
+import { LiveToggle } from './LiveToggle';
 import { OpenFilesButton } from './DropZone';
 import { FileIcon, LogoIcon, MoonIcon, PlayIcon, SunIcon } from './icons';
 
@@ -26,6 +27,7 @@ export function TopBar() {
       <ViewSwitcher />
       <QueryBar />
       <TimePicker />
+      <LiveToggle />
       <button
         type="button"
         className="btn btn-primary"

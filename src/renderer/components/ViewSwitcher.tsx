@@ -5,9 +5,9 @@
 import { useEffect } from 'react';
 import { useViewStore, VIEWS, VIEW_KEYS, VIEW_LABELS, type View } from '../stores/view';
 import { createChords, isTypingTarget } from '../lib/keys';
-import { ListIcon, PatternIcon } from './icons';
+import { GearIcon, ListIcon, PatternIcon, SourcesIcon } from './icons';
 
-const ICONS: Record<View, typeof ListIcon> = { explore: ListIcon, patterns: PatternIcon };
+const ICONS: Record<View, typeof ListIcon> = { explore: ListIcon, patterns: PatternIcon, sources: SourcesIcon, settings: GearIcon };
 
 export function ViewSwitcher() {
   const view = useViewStore((s) => s.view);

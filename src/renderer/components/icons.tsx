@@ -22,6 +22,12 @@ function Svg({ children, ...props }: SVGProps<SVGSVGElement> & { children: React
 
 type P = SVGProps<SVGSVGElement>;
 
+export const GearIcon = (p: P) => (
+  <Svg {...p}>
+    <circle cx="8" cy="8" r="2.2" />
+    <path d="M8 1.5v2M8 12.5v2M1.5 8h2M12.5 8h2M3.4 3.4l1.4 1.4M11.2 11.2l1.4 1.4M3.4 12.6l1.4-1.4M11.2 4.8l1.4-1.4" />
+  </Svg>
+);
 export const SearchIcon = (p: P) => (
   <Svg {...p}>
     <circle cx="7" cy="7" r="4.5" />
@@ -43,6 +49,17 @@ export const ZoomOutIcon = (p: P) => (
 export const PlayIcon = (p: P) => (
   <Svg {...p}>
     <path d="M5 3.5v9l7-4.5z" fill="currentColor" stroke="none" />
+  </Svg>
+);
+export const PauseIcon = (p: P) => (
+  <Svg {...p}>
+    <path d="M5 3.5v9M11 3.5v9" strokeWidth="2.2" />
+  </Svg>
+);
+export const SourcesIcon = (p: P) => (
+  <Svg {...p}>
+    <circle cx="8" cy="8" r="1.6" />
+    <path d="M5.2 10.8a4 4 0 0 1 0-5.6M10.8 5.2a4 4 0 0 1 0 5.6M3.1 12.9a7 7 0 0 1 0-9.8M12.9 3.1a7 7 0 0 1 0 9.8" />
   </Svg>
 );
 export const SunIcon = (p: P) => (

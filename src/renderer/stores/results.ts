@@ -28,6 +28,9 @@ export interface ResultsState {
   error: string | null;
   /** Bumped when a new query's first page replaces the rows: the table scrolls to the top. */
   resetKey: number;
+  /** Bumped when live rows are put on top; `prepended` says how many, so a scrolled table keeps its place. */
+  prependSeq: number;
+  prepended: number;
 }
 
 const initial = {
@@ -41,6 +44,8 @@ const initial = {
   loadingMore: false,
   error: null,
   resetKey: 0,
+  prependSeq: 0,
+  prepended: 0,
 } satisfies Partial<ResultsState>;
 
 export const useResultsStore = create<ResultsState>()(() => ({ ...initial }));
@@ -84,6 +89,29 @@ export const resultsActions = {
       rows,
       nextCursor: rows.length < MAX_ROWS ? res.nextCursor : null,
       loadingMore: false,
+    });
+  },
+  /**
+   * Live rows (newest first) go on top; rows already shown are not repeated. The table
+   * keeps at most `max`: past it the oldest fall off the end, and paging stops there.
+   */
+  prependLive(rows: LogRow[], dropped: number, max: number) {
+    const s = useResultsStore.getState();
+    const seen = new Set(s.rows.map((r) => r.id));
+    const fresh = rows.filter((r) => !seen.has(r.id));
+    if (!fresh.length && !dropped) return;
+    let next = fresh.concat(s.rows);
+    let nextCursor = s.nextCursor;
+    if (next.length > max) {
+      next = next.slice(0, max);
+      nextCursor = null;
+    }
+    useResultsStore.setState({
+      rows: next,
+      nextCursor,
+      total: s.total === null ? null : s.total + fresh.length + dropped,
+      prependSeq: s.prependSeq + 1,
+      prepended: fresh.length,
     });
   },
   /** A run failed. `clear`: its rows are wrong, not merely stale (the query has an error). */

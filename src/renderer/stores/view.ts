@@ -1,15 +1,15 @@
 /**
- * Which view is showing (Explore or Patterns). Kept in the URL hash too (`#/patterns`),
+ * Which view is showing (Explore, Patterns or Settings). Kept in the URL hash too (`#/patterns`),
  * so a reload, a bookmark or a link opens the same view; Explore is the bare URL.
  */
 import { create } from 'zustand';
 
-export const VIEWS = ['explore', 'patterns'] as const;
+export const VIEWS = ['explore', 'patterns', 'sources', 'settings'] as const;
 export type View = (typeof VIEWS)[number];
 
-export const VIEW_LABELS: Record<View, string> = { explore: 'Explore', patterns: 'Patterns' };
+export const VIEW_LABELS: Record<View, string> = { explore: 'Explore', patterns: 'Patterns', sources: 'Sources', settings: 'Settings' };
 /** The second key of the `g` chord that opens each view. */
-export const VIEW_KEYS: Record<View, string> = { explore: 'e', patterns: 'p' };
+export const VIEW_KEYS: Record<View, string> = { explore: 'e', patterns: 'p', sources: 'o', settings: 's' };
 
 /** `#/patterns`, `#patterns` (any case) → patterns; anything else → explore. */
 export function viewFromHash(hash: string): View {

@@ -1,0 +1,68 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseEngineMessage } from '../../shared/engine-messages';
+import type { ImportProgress } from '../../shared/protocol';
+import { DEFAULT_SETTINGS } from '../../shared/settings';
+import { Engine } from '../engine';
+import { nginxLines, tempDir, writeFile } from '../testing/fixtures';
+import { importNotice, LONG_IMPORT_MS, settingsMessage } from './notices';
+
+const engines: Engine[] = [];
+afterEach(async () => {
+  for (const e of engines.splice(0)) await e.close();
+});
+
+async function importReal(paths: string[]): Promise<ImportProgress> {
+  const engine = await Engine.open({ dataDir: tempDir(), defaultZone: 'UTC' });
+  engines.push(engine);
+  return engine.importer.wait(engine.importFiles(paths.map((path) => ({ path }))));
+}
+
+describe('importNotice', () => {
+  it('a missing file from the command line: a notification naming it, whatever the import took', async () => {
+    const missing = join(tempDir(), 'does-not-exist.log');
+    const p = await importReal([missing]);
+    const notice = importNotice(p, 50)!;
+    expect(notice).toMatchObject({ type: 'notify', topic: 'import', title: 'Nothing imported' });
+    expect(notice.body).toContain(missing);
+    expect(notice.body).toMatch(/not found|no such|does not exist/i);
+    // It is a valid control message for main.
+    expect(parseEngineMessage(notice)).not.toBeNull();
+  });
+
+  it('some files unreadable: "finished with problems", with the count of the others', async () => {
+    const dir = tempDir();
+    const good = writeFile(dir, 'a.log', nginxLines(5).join('\n'));
+    const p = await importReal([good, join(dir, 'gone-1.log'), join(dir, 'gone-2.log')]);
+    const notice = importNotice(p, 50)!;
+    expect(notice.title).toBe('Import finished with problems');
+    expect(notice.body).toMatch(/gone-1\.log: .*\(and 1 more file\)\. 5 records imported\./);
+    expect(notice.target).toEqual({ view: 'explore' });
+  });
+
+  it('a quick, clean import is not worth a notification; a long one is, and opens its records', async () => {
+    const file = writeFile(tempDir(), 'big "one".log', nginxLines(3).join('\n'));
+    const p = await importReal([file]);
+    expect(importNotice(p, LONG_IMPORT_MS - 1)).toBeNull();
+    const notice = importNotice(p, LONG_IMPORT_MS)!;
+    expect(notice).toMatchObject({ title: 'Import finished', body: `3 records from ${file}` });
+    expect(notice.target).toEqual({ view: 'explore', query: `source:"${file.replace(/"/g, '\\"')}"` });
+  });
+
+  it('a failed import always; running and cancelled never', () => {
+    const base: ImportProgress = {
+      importId: 'x', state: 'failed', current: null, filesDone: 0, filesTotal: 2, bytesRead: 0, bytesTotal: 0,
+      records: 0, unparsed: 0, files: [], error: 'the store is closed',
+    };
+    expect(importNotice(base, 0)).toMatchObject({ title: 'Import failed', body: 'the store is closed' });
+    expect(importNotice({ ...base, state: 'running' }, 1e9)).toBeNull();
+    expect(importNotice({ ...base, state: 'cancelled' }, 1e9)).toBeNull();
+  });
+});
+
+describe('settingsMessage', () => {
+  it('carries the theme and notification settings, valid for main', () => {
+    const message = settingsMessage({ ...DEFAULT_SETTINGS, theme: 'dark' });
+    expect(parseEngineMessage(message)).toEqual({ type: 'settings', theme: 'dark', notifications: DEFAULT_SETTINGS.notifications });
+  });
+});

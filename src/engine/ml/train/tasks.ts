@@ -1,0 +1,75 @@
+/**
+ * From training rows to a trained model, for each task. Shared by `npm run train`, the
+ * evaluation folds and the tests, so what is evaluated is what ships.
+ */
+import { LEVELS } from '../../../shared/levels';
+import { DEFAULT_FEATURES, featurize, type FeatureConfig, type Features } from '../features';
+import { CATEGORIES } from '../labels';
+import type { TrainRow } from './data';
+import { DEFAULT_TRAIN, trainSoftmax, type Example, type LinearModel, type TrainOptions } from './softmax';
+
+export type Task = 'category' | 'severity';
+
+export const TASK_LABELS: Record<Task, readonly string[]> = { category: CATEGORIES, severity: LEVELS };
+
+/** A person's correction counts as much as this many ordinary rows. */
+const OVERRIDE_WEIGHT = 4;
+
+export interface TaskOptions {
+  features: FeatureConfig;
+  train: TrainOptions;
+  /** Class balance: weights ∝ count^-power (0 none, 1 fully balanced). */
+  balancePower: number;
+}
+
+export const DEFAULT_TASK_OPTIONS: TaskOptions = { features: DEFAULT_FEATURES, train: DEFAULT_TRAIN, balancePower: 1 };
+
+export function labelOf(row: TrainRow, task: Task): string | null {
+  return task === 'category' ? row.category : row.severity;
+}
+
+/** Features are computed once per distinct text: folds reuse them. */
+export class FeatureCache {
+  private readonly map = new Map<string, Features>();
+  constructor(readonly config: FeatureConfig = DEFAULT_FEATURES) {}
+  get(text: string): Features {
+    let f = this.map.get(text);
+    if (!f) this.map.set(text, (f = featurize(text, this.config)));
+    return f;
+  }
+}
+
+export function examplesFor(rows: TrainRow[], task: Task, cache: FeatureCache, balancePower: number): Example[] {
+  const labels = TASK_LABELS[task];
+  const labelled = rows.filter((r) => labelOf(r, task) !== null);
+  const counts = new Map<string, number>();
+  for (const r of labelled) counts.set(labelOf(r, task)!, (counts.get(labelOf(r, task)!) ?? 0) + 1);
+  const mean = labelled.length / Math.max(1, counts.size);
+  return labelled.map((r) => {
+    const label = labelOf(r, task)!;
+    const balance = Math.pow(mean / counts.get(label)!, balancePower);
+    return {
+      features: cache.get(r.text),
+      label: labels.indexOf(label),
+      weight: balance * (r.source === 'override' ? OVERRIDE_WEIGHT : 1),
+    };
+  });
+}
+
+export function trainTask(rows: TrainRow[], task: Task, cache: FeatureCache, opts: TaskOptions = DEFAULT_TASK_OPTIONS): LinearModel {
+  const examples = examplesFor(rows, task, cache, opts.balancePower);
+  if (!examples.length) throw new Error(`no training rows with a ${task} label`);
+  return trainSoftmax(examples, TASK_LABELS[task].length, cache.config.buckets, opts.train);
+}
+
+export function labelCounts(rows: TrainRow[], task: Task): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const l of TASK_LABELS[task]) out[l] = 0;
+  for (const r of rows) {
+    const l = labelOf(r, task);
+    if (l) out[l]!++;
+  }
+  return out;
+}
+
+export type { TrainOptions };
