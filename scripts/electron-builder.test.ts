@@ -154,8 +154,8 @@ describe('electron-builder.yml', () => {
     expect(config.directories.buildResources).toBe('resources');
     for (const file of [config.mac.icon, config.win.icon]) {
       expect(file.startsWith('resources/')).toBe(true);
-      // macOS needs at least 512x512 to make its .icns; Windows 256x256 for its .ico.
-      expect(pngSize(file)).toEqual({ width: 512, height: 512 });
+      // macOS makes its .icns from one PNG, 1024x1024 for retina; Windows needs 256x256 or more for its .ico.
+      expect(pngSize(file)).toEqual({ width: 1024, height: 1024 });
     }
     const linuxIcons = readdirSync(path.join(root, config.linux.icon)).filter((f) => f.endsWith('.png'));
     expect(linuxIcons.length).toBeGreaterThanOrEqual(5);
@@ -164,6 +164,6 @@ describe('electron-builder.yml', () => {
       expect(file, 'Linux icon names must be <N>x<N>.png').toMatch(/^\d+x\d+\.png$/);
       expect(pngSize(path.join(config.linux.icon, file))).toEqual({ width: Number(w), height: Number(h) });
     }
-    expect(linuxIcons).toContain('512x512.png');
+    for (const size of [16, 24, 32, 48, 64, 128, 256, 512]) expect(linuxIcons).toContain(`${size}x${size}.png`);
   });
 });

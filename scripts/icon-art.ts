@@ -111,4 +111,5 @@ export function renderIcon(size: number, samples = 4): Uint8Array {
 }
 
 /** The sizes of the Linux icon set; the largest is also resources/icon.png. */
-export const ICON_SIZES = [16, 32, 48, 64, 128, 256, 512] as const;
+// Linux's hicolor sizes, Windows' 24 (taskbar at 150 %), and 1024 for macOS's retina icon.
+export const ICON_SIZES = [16, 24, 32, 48, 64, 128, 256, 512, 1024] as const;

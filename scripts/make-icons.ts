@@ -1,5 +1,5 @@
 /**
- * Writes the app icons: resources/icon.png (512x512, for macOS and Windows, which
+ * Writes the app icons: resources/icon.png (1024x1024, for macOS and Windows, which
  * electron-builder converts) and resources/icons/<N>x<N>.png (the Linux icon set).
  * Run with `npx tsx scripts/make-icons.ts` after changing scripts/icon-art.ts.
  */
@@ -14,6 +14,6 @@ mkdirSync(path.join(resources, 'icons'), { recursive: true });
 for (const size of ICON_SIZES) {
   const png = encodePng(size, size, renderIcon(size));
   writeFileSync(path.join(resources, 'icons', `${size}x${size}.png`), png);
-  if (size === 512) writeFileSync(path.join(resources, 'icon.png'), png);
+  if (size === 1024) writeFileSync(path.join(resources, 'icon.png'), png);
   console.log(`resources/icons/${size}x${size}.png  ${png.length} bytes`);
 }
