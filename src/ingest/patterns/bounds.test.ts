@@ -28,7 +28,7 @@ const normal = (s: string): string => s.split(/\s+/).filter(Boolean).join(' ');
 
 describe('TemplateMiner: bounded on endless streams', () => {
   // (Its speed on such a stream is for bench/miner-memory.ts; tests assert no times.)
-  it('keeps to its cap on 50,000 unique random lines, evicting, and says so', () => {
+  it('keeps to its cap on 30,000 unique random lines, evicting, and says so', () => {
     const rnd = rng(1);
     const miner = new TemplateMiner({ maxTemplates: 1000 });
     const evicted: number[] = [];
@@ -36,17 +36,17 @@ describe('TemplateMiner: bounded on endless streams', () => {
       if (c.kind === 'evicted') evicted.push(c.id);
     };
     let peak = 0;
-    for (let i = 0; i < 50_000; i++) {
+    for (let i = 0; i < 30_000; i++) {
       miner.add(Array.from({ length: 2 + rnd(10) }, () => word(rnd)).join(' '));
-      if (i % 5_000 === 0) peak = Math.max(peak, miner.stats().memoryBytes);
+      if (i % 3_000 === 0) peak = Math.max(peak, miner.stats().memoryBytes);
     }
     const stats = miner.stats();
-    expect(stats.lines).toBe(50_000);
+    expect(stats.lines).toBe(30_000);
     expect(stats.cap).toBe(1000);
     expect(stats.shapes).toBeLessThanOrEqual(1000);
     expect(stats.templates).toBeLessThanOrEqual(1000);
-    expect(stats.evicted).toBeGreaterThan(45_000);
-    expect(evicted.length).toBeGreaterThan(45_000);
+    expect(stats.evicted).toBeGreaterThan(25_000);
+    expect(evicted.length).toBeGreaterThan(25_000);
     // Every line was different: nothing merged them (no two differ at one word only often enough).
     expect(stats.templates).toBeGreaterThan(100);
     expect(Math.max(peak, stats.memoryBytes)).toBeLessThan(8 * 1024 * 1024);
@@ -68,17 +68,15 @@ describe('TemplateMiner: bounded on endless streams', () => {
 });
 
 describe('TemplateMiner: bad lines', () => {
-  it('reads a 100,000-character line in bounded time: the tail past maxTokens is one value', () => {
+  // (bounded work: at most maxTokens tokens are read, which the template length shows)
+  it('reads a 100,000-character line as at most maxTokens tokens: the tail is one value', () => {
     const rnd = rng(3);
     const miner = new TemplateMiner({ maxTokens: 120 });
     const body = Array.from({ length: 16_000 }, () => word(rnd)).join(' ');
-    const started = performance.now();
     let line = `prefix ${body}`;
     let last = miner.add(line);
     for (let i = 0; i < 50; i++) last = miner.add((line = `prefix ${body.slice(i)} ${i}`));
     const oneToken = miner.add('x'.repeat(100_000));
-    const ms = performance.now() - started;
-    expect(ms).toBeLessThan(2000);
     expect(last.template.split(' ').length).toBeLessThanOrEqual(120);
     expect(last.template.length).toBeLessThan(2000);
     expect(filled(last.template, last.params)).toBe(normal(line));
