@@ -168,7 +168,7 @@ export class Importer {
         const committed = this.writer.append({ source: { ...source }, records: batch.records, fallbackTs: mtimeMs });
         committed.catch(() => {}); // observed below, in order; this only keeps Node from calling it unhandled
         inflight.push(committed);
-        while (inflight.length > 16) await inflight.shift();
+        while (inflight.length > 64) await inflight.shift(); // promises only: the writer staged the records
         onProgress(batch.bytesRead, batch.records.length, unparsed);
       }
       await Promise.all(inflight);

@@ -40,7 +40,8 @@ export class Store {
     let instance: DuckDBInstance;
     try {
       // Insertion order only matters within a source, and ids carry it: letting DuckDB
-      // reorder makes bulk inserts and scans parallel.
+      // reorder makes bulk inserts and scans parallel. 128 MB looked better for imports in
+      // one run but ran out of memory on 250k-row commits in the next; 256 MB did not.
       instance = await duckdb.DuckDBInstance.create(file, { preserve_insertion_order: 'false', memory_limit: '256MB' });
     } catch (err) {
       if (/lock/i.test(String((err as Error).message))) throw new StoreLockedError(file);
