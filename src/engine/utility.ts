@@ -11,7 +11,8 @@ import { startHttpHost } from './host/http-host';
 import { serveConnection } from './host/connection';
 import { defaultDataDir } from './paths';
 import { MainToEngineSchema } from '../shared/engine-messages';
-import { importNotice, settingsMessage } from './desktop/notices';
+import { importNotice, receiverNotices, settingsMessage } from './desktop/notices';
+import type { LiveSourceInfo } from '../shared/protocol';
 
 interface PortLike {
   postMessage(msg: unknown): void;
@@ -46,6 +47,12 @@ engine.on('importProgressed', (p) => {
   const notice = importNotice(p, Date.now() - importStarted.get(p.importId)!);
   importStarted.delete(p.importId);
   if (notice) parentPort.postMessage(notice);
+});
+// A receiver or followed file that stops working is news even when nobody is looking.
+let liveBefore: LiveSourceInfo[] = [];
+engine.on('liveSourcesChanged', ({ sources }) => {
+  for (const notice of receiverNotices(liveBefore, sources)) parentPort.postMessage(notice);
+  liveBefore = sources;
 });
 // Main shows the theme in its menu and applies the notification settings.
 engine.settings.onChange((report) => parentPort.postMessage(settingsMessage(report.settings)));

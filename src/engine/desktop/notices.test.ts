@@ -5,7 +5,9 @@ import type { ImportProgress } from '../../shared/protocol';
 import { DEFAULT_SETTINGS } from '../../shared/settings';
 import { Engine } from '../engine';
 import { nginxLines, tempDir, writeFile } from '../testing/fixtures';
-import { importNotice, LONG_IMPORT_MS, settingsMessage } from './notices';
+import { createServer, type Server } from 'node:net';
+import type { LiveSourceInfo } from '../../shared/protocol';
+import { importNotice, LONG_IMPORT_MS, receiverNotices, settingsMessage } from './notices';
 
 const engines: Engine[] = [];
 afterEach(async () => {
@@ -57,6 +59,40 @@ describe('importNotice', () => {
     expect(importNotice(base, 0)).toMatchObject({ title: 'Import failed', body: 'the store is closed' });
     expect(importNotice({ ...base, state: 'running' }, 1e9)).toBeNull();
     expect(importNotice({ ...base, state: 'cancelled' }, 1e9)).toBeNull();
+  });
+});
+
+describe('receiverNotices', () => {
+  const servers: Server[] = [];
+  afterEach(() => servers.splice(0).forEach((s) => s.close()));
+
+  it('a receiver that cannot listen (its port taken) becomes one notification that opens Sources', async () => {
+    const busy = createServer();
+    servers.push(busy);
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    const port = (busy.address() as { port: number }).port;
+    const engine = await Engine.open({ dataDir: tempDir(), defaultZone: 'UTC' });
+    engines.push(engine);
+    const seen: LiveSourceInfo[][] = [];
+    engine.on('liveSourcesChanged', ({ sources }) => seen.push(sources));
+    const info = await engine.live.add({ kind: 'syslog-tcp', config: { port } });
+    expect(info.state).toBe('failed');
+    const notices = seen.flatMap((now, i) => receiverNotices(seen[i - 1] ?? [], now));
+    expect(notices).toHaveLength(1);
+    expect(parseEngineMessage(notices[0]!)).toMatchObject({
+      type: 'notify',
+      topic: 'receiver',
+      body: `tcp://127.0.0.1:${port} is already in use by another program`,
+      target: { view: 'sources' },
+    });
+  });
+
+  it('says nothing for a source that was already failed, is running, or was turned off', () => {
+    const src = (state: LiveSourceInfo['state'], enabled = true) => ({ id: 'http', kind: 'http', name: 'http', address: 'http://127.0.0.1:9880', state, enabled, error: 'x' }) as unknown as LiveSourceInfo;
+    expect(receiverNotices([src('failed')], [src('failed')])).toEqual([]);
+    expect(receiverNotices([], [src('running')])).toEqual([]);
+    expect(receiverNotices([], [src('failed', false)])).toEqual([]);
+    expect(receiverNotices([src('running')], [src('failed')])).toHaveLength(1);
   });
 });
 

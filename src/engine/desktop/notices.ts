@@ -5,7 +5,7 @@
  * tested without a utility process.
  */
 import type { EngineToMain } from '../../shared/engine-messages';
-import type { ImportProgress } from '../../shared/protocol';
+import type { ImportProgress, LiveSourceInfo } from '../../shared/protocol';
 import { quote } from '../../shared/query/format';
 import { shellSettings, type Settings } from '../../shared/settings';
 
@@ -50,6 +50,24 @@ export function importNotice(p: ImportProgress, ranMs: number): Notify | null {
     body: `${plural(p.records, 'record')} from ${single ? single.path : plural(p.files.length, 'file')}`,
     target,
   };
+}
+
+/**
+ * Notifications for receivers and followed files that stopped working: one for each source
+ * that is enabled and has just become `failed` (a port taken, a file gone unreadable).
+ * `before` is the previous list; a source the person turned off is not news.
+ */
+export function receiverNotices(before: readonly LiveSourceInfo[], now: readonly LiveSourceInfo[]): Notify[] {
+  const was = new Map(before.map((s) => [s.id, s.state]));
+  return now
+    .filter((s) => s.enabled && s.state === 'failed' && was.get(s.id) !== 'failed')
+    .map((s) => ({
+      type: 'notify' as const,
+      topic: 'receiver' as const,
+      title: s.kind === 'follow' ? 'Stopped following a file' : `${s.name} receiver stopped`,
+      body: s.error?.includes(s.address) ? s.error : `${s.address}: ${s.error ?? 'it stopped'}`,
+      target: { view: 'sources' },
+    }));
 }
 
 export function settingsMessage(settings: Settings): Extract<EngineToMain, { type: 'settings' }> {
