@@ -43,7 +43,7 @@ export function parseCsv(text: string): string[][] {
           i++;
         } else quoted = false;
       } else field += c;
-    } else if (c === '"') quoted = true;
+    } else if (c === '"' && field === '') quoted = true; // a quote opens a field only at its start
     else if (c === ',') {
       row.push(field);
       field = '';
