@@ -65,12 +65,16 @@ export class MinerService {
   private timer: NodeJS.Timeout;
   /** Merged-away id → its survivor, so a late batch's rows of that id show the survivor's text. */
   private readonly survivor = new Map<number, number>();
+  /** Merges and new texts since the last commit, written by it in one go (changesToCommit). */
+  private readonly pendingMerges = new Map<number, { into: number; template: string }>();
+  private readonly pendingTexts = new Map<number, string>();
 
   private constructor(
     readonly miner: TemplateMiner,
     private readonly writer: LogWriter,
   ) {
     miner.onChange = (c) => this.onChange(c);
+    writer.beforeCommit.push(() => this.changesToCommit());
     writer.templateText = (id) => miner.get(this.live(id))?.template ?? null;
     this.timer = setInterval(() => this.save(), SAVE_EVERY_MS);
     this.timer.unref();
@@ -138,20 +142,50 @@ export class MinerService {
     if (c.kind === 'merged') {
       if (this.survivor.size >= MAX_REMEMBERED_MERGES) this.survivor.delete(this.survivor.keys().next().value!);
       this.survivor.set(c.from, c.into);
-      // Written as an upsert: the merged pattern's rows may still be on their way to the
-      // store (a batch mined but not yet committed), and the writer's later upsert of its
-      // row keeps merged_into. The placeholder's times give way to the rows' own
-      // (least/greatest). Patterns merged into `from` earlier now point at the survivor
-      // too, so merged_into always names a live pattern: one hop, for the queries.
-      this.writer.writeWithNextCommit(
-        `INSERT INTO templates (id, template, first_ts, last_ts, count, example, merged_into)
-         VALUES (?, ?, '9999-12-31'::TIMESTAMP, '1970-01-01'::TIMESTAMP, 0, '', ?)
-         ON CONFLICT (id) DO UPDATE SET merged_into = excluded.merged_into, template = excluded.template`,
-        [c.from, c.template, c.into],
-      );
-      this.writer.writeWithNextCommit(`UPDATE templates SET merged_into = ? WHERE merged_into = ?`, [c.into, c.from]);
+      // Earlier pending merges into `from` now go to the survivor: one hop.
+      for (const m of this.pendingMerges.values()) if (m.into === c.from) m.into = c.into;
+      this.pendingMerges.set(c.from, { into: c.into, template: c.template });
     } else if (c.kind === 'generalised') {
-      this.writer.writeWithNextCommit(`UPDATE templates SET template = ? WHERE id = ?`, [c.template, c.id]);
+      this.pendingTexts.set(c.id, c.template);
     }
+  }
+
+  /**
+   * What changed since the last commit, as at most three statements for it to run.
+   * Merges are written as upserts: the merged pattern's rows may still be on their way to
+   * the store (a batch mined but not yet committed), and the writer's later upsert of its
+   * row keeps merged_into. The placeholder's times give way to the rows' own
+   * (least/greatest). Patterns merged into a merged one earlier now point at the survivor
+   * too, so merged_into always names a live pattern: one hop, for the queries.
+   */
+  private changesToCommit(): Array<{ sql: string; params: unknown[] }> {
+    const out: Array<{ sql: string; params: unknown[] }> = [];
+    if (this.pendingMerges.size) {
+      const merges = [...this.pendingMerges];
+      this.pendingMerges.clear();
+      out.push({
+        sql: `INSERT INTO templates (id, template, first_ts, last_ts, count, example, merged_into)
+              VALUES ${merges.map(() => "(?::UINTEGER, ?, '9999-12-31'::TIMESTAMP, '1970-01-01'::TIMESTAMP, 0, '', ?::UINTEGER)").join(', ')}
+              ON CONFLICT (id) DO UPDATE SET merged_into = excluded.merged_into, template = excluded.template`,
+        params: merges.flatMap(([from, m]) => [from, m.template, m.into]),
+      });
+      out.push({
+        sql: `UPDATE templates SET merged_into = m.survivor
+              FROM (VALUES ${merges.map(() => '(?::UINTEGER, ?::UINTEGER)').join(', ')}) AS m(merged, survivor)
+              WHERE templates.merged_into = m.merged`,
+        params: merges.flatMap(([from, m]) => [from, m.into]),
+      });
+    }
+    if (this.pendingTexts.size) {
+      const texts = [...this.pendingTexts];
+      this.pendingTexts.clear();
+      out.push({
+        sql: `UPDATE templates SET template = t.text
+              FROM (VALUES ${texts.map(() => '(?::UINTEGER, ?)').join(', ')}) AS t(id, text)
+              WHERE templates.id = t.id`,
+        params: texts.flatMap(([id, text]) => [id, text]),
+      });
+    }
+    return out;
   }
 }

@@ -86,6 +86,11 @@ export class LogWriter {
    * open across awaits, and a stray statement would land inside it.
    */
   private piggyback: Array<{ sql: string; params: unknown[] }> = [];
+  /**
+   * Asked at each commit for statements that sum up what happened since the last one (the
+   * miner's merges and generalisations): one statement per commit, however many changes.
+   */
+  readonly beforeCommit: Array<() => Array<{ sql: string; params: unknown[] }>> = [];
 
   /** Run a statement in the next commit (one of its own when nothing else is queued). */
   writeWithNextCommit(sql: string, params: unknown[]): void {
@@ -200,6 +205,7 @@ export class LogWriter {
         if (seen.size) await this.updateTemplates(seen);
         for (const b of batches) if (b.alsoCommit) await this.store.write(b.alsoCommit.sql, b.alsoCommit.params);
         for (const st of this.piggyback.splice(0)) await this.store.write(st.sql, st.params);
+        for (const build of this.beforeCommit) for (const st of build()) await this.store.write(st.sql, st.params);
         for (const b of batches) {
           for (const [name, type] of b.newFields) await conn.run('INSERT OR IGNORE INTO field_names VALUES (?, ?)', [name, type]);
         }
