@@ -9,24 +9,14 @@
  */
 import { z } from 'zod';
 import type { RecordSink } from '../sink';
-import { DEFAULT_PORTS, listenFields, parseConfig, refuseRemote } from '../syslog/listen';
+import { DEFAULT_PORTS, parseConfig, refuseRemote, streamFields } from '../syslog/listen';
 import { StreamReceiver, tlsSchema } from '../syslog/stream-receiver';
 import { GELF_FORMAT, gelfOrRaw } from './decode';
 
 export const gelfTcpConfigSchema = z
   .object({
-    ...listenFields(DEFAULT_PORTS.gelfTcp),
+    ...streamFields(DEFAULT_PORTS.gelfTcp),
     tls: tlsSchema.optional(),
-    maxConnections: z.number().int().min(1).max(100_000).default(1000),
-    maxMessageBytes: z
-      .number()
-      .int()
-      .min(1024)
-      .max(64 * 1024 * 1024)
-      .default(1024 * 1024),
-    batchSize: z.number().int().min(1).max(100_000).default(5000),
-    flushMs: z.number().int().min(1).max(10_000).default(50),
-    maxInFlight: z.number().int().min(1).max(10_000_000).default(100_000),
   })
   .strict()
   .superRefine(refuseRemote('GELF over TCP'));

@@ -13,29 +13,13 @@ import { z } from 'zod';
 import type { IngestRecord } from '../../record';
 import type { RecordSink } from '../sink';
 import { DatagramReceiver, type DatagramReceiverOptions } from '../syslog/datagram-receiver';
-import { DEFAULT_PORTS, listenFields, parseConfig, refuseRemote } from '../syslog/listen';
+import { DEFAULT_PORTS, datagramFields, parseConfig, refuseRemote } from '../syslog/listen';
 import { ChunkAssembler, isChunk } from './chunks';
 import { GELF_FORMAT, gelfOrRaw, gelfPayloadText } from './decode';
 
 export const gelfUdpConfigSchema = z
   .object({
-    ...listenFields(DEFAULT_PORTS.gelfUdp),
-    recvBufferSize: z
-      .number()
-      .int()
-      .min(65_536)
-      .max(1 << 30)
-      .default(32 * 1024 * 1024),
-    maxBufferedBytes: z
-      .number()
-      .int()
-      .min(1024)
-      .max(1 << 30)
-      .default(64 * 1024 * 1024),
-    /** Keep senders' addresses (for records whose payload could not be read: GELF names its host). Costs CPU. */
-    senderAddress: z.boolean().default(false),
-    batchSize: z.number().int().min(1).max(100_000).default(5000),
-    flushMs: z.number().int().min(1).max(10_000).default(50),
+    ...datagramFields(DEFAULT_PORTS.gelfUdp),
     /** Largest payload after decompression. */
     maxMessageBytes: z
       .number()

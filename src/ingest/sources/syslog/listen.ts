@@ -42,6 +42,55 @@ export const listenFields = (defaultPort: number) => ({
   name: z.string().min(1).optional(),
 });
 
+/** Batching into the sink: every receiver's. */
+const batchFields = () => ({
+  batchSize: z.number().int().min(1).max(100_000).default(5000),
+  flushMs: z.number().int().min(1).max(10_000).default(50),
+});
+
+/** A UDP receiver's socket settings (syslog, GELF): see datagram-receiver.ts. */
+export const datagramFields = (defaultPort: number) => ({
+  ...listenFields(defaultPort),
+  /** SO_RCVBUF to ask for; the kernel may grant less (see status().detail). */
+  recvBufferSize: z
+    .number()
+    .int()
+    .min(65_536)
+    .max(1 << 30)
+    .default(32 * 1024 * 1024),
+  /** Bytes of datagrams held while the sink is full before we drop and count. */
+  maxBufferedBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(1 << 30)
+    .default(64 * 1024 * 1024),
+  /**
+   * Keep each datagram's sender address, as host for messages that name none (Python's
+   * SysLogHandler sends no host). Off by default: it costs about twice the CPU per
+   * datagram (see udp-thread.ts), which is the difference between keeping up with
+   * 100k messages/s and not on a small machine.
+   */
+  senderAddress: z.boolean().default(false),
+  ...batchFields(),
+});
+
+/** A TCP receiver's connection settings (syslog, GELF): see stream-receiver.ts. `tls` is added by the receiver. */
+export const streamFields = (defaultPort: number) => ({
+  ...listenFields(defaultPort),
+  maxConnections: z.number().int().min(1).max(100_000).default(1000),
+  /** Longest message kept whole; longer ones are cut and marked. */
+  maxMessageBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
+  ...batchFields(),
+  /** Records written and not yet committed beyond which connections pause. */
+  maxInFlight: z.number().int().min(1).max(10_000_000).default(100_000),
+});
+
 /** Refuses a non-loopback host without allowRemote, saying why and what to do. */
 export function refuseRemote(protocol: string) {
   return (cfg: { host: string; allowRemote: boolean }, ctx: z.RefinementCtx): void => {

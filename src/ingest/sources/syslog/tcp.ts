@@ -14,26 +14,14 @@ import { z } from 'zod';
 import type { FieldValue } from '../../record';
 import type { RecordSink } from '../sink';
 import { datagramText } from './datagram-receiver';
-import { DEFAULT_PORTS, listenFields, parseConfig, refuseRemote } from './listen';
+import { DEFAULT_PORTS, parseConfig, refuseRemote, streamFields } from './listen';
 import { SyslogParser } from './parse';
 import { StreamReceiver, tlsSchema } from './stream-receiver';
 
 export const syslogTcpConfigSchema = z
   .object({
-    ...listenFields(DEFAULT_PORTS.syslogTcp),
+    ...streamFields(DEFAULT_PORTS.syslogTcp),
     tls: tlsSchema.optional(),
-    maxConnections: z.number().int().min(1).max(100_000).default(1000),
-    /** Longest message kept whole; longer ones are cut and marked. */
-    maxMessageBytes: z
-      .number()
-      .int()
-      .min(1024)
-      .max(64 * 1024 * 1024)
-      .default(1024 * 1024),
-    batchSize: z.number().int().min(1).max(100_000).default(5000),
-    flushMs: z.number().int().min(1).max(10_000).default(50),
-    /** Records written and not yet committed beyond which connections pause. */
-    maxInFlight: z.number().int().min(1).max(10_000_000).default(100_000),
     /** Zone of RFC 3164 stamps, which carry none. */
     timeZone: z.string().default('local'),
   })

@@ -14,35 +14,12 @@
 import { z } from 'zod';
 import type { RecordSink } from '../sink';
 import { DatagramReceiver, datagramText } from './datagram-receiver';
-import { DEFAULT_PORTS, listenFields, parseConfig, refuseRemote } from './listen';
+import { DEFAULT_PORTS, datagramFields, parseConfig, refuseRemote } from './listen';
 import { SyslogParser } from './parse';
 
 export const syslogUdpConfigSchema = z
   .object({
-    ...listenFields(DEFAULT_PORTS.syslogUdp),
-    /** SO_RCVBUF to ask for; the kernel may grant less (see status().detail). */
-    recvBufferSize: z
-      .number()
-      .int()
-      .min(65_536)
-      .max(1 << 30)
-      .default(32 * 1024 * 1024),
-    /** Bytes of datagrams held while the sink is full before we drop and count. */
-    maxBufferedBytes: z
-      .number()
-      .int()
-      .min(1024)
-      .max(1 << 30)
-      .default(64 * 1024 * 1024),
-    /**
-     * Keep each datagram's sender address, as host for messages that name none (Python's
-     * SysLogHandler sends no host). Off by default: it costs about twice the CPU per
-     * datagram (see udp-thread.ts), which is the difference between keeping up with
-     * 100k messages/s and not on a small machine.
-     */
-    senderAddress: z.boolean().default(false),
-    batchSize: z.number().int().min(1).max(100_000).default(5000),
-    flushMs: z.number().int().min(1).max(10_000).default(50),
+    ...datagramFields(DEFAULT_PORTS.syslogUdp),
     /** Zone of RFC 3164 stamps, which carry none. */
     timeZone: z.string().default('local'),
   })
