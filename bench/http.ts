@@ -19,16 +19,11 @@
  * - "no-DB sink": the writer's per-record work short of DuckDB, committed on the next tick
  *   (what the receiver costs on its own).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { IngestRecord } from '../src/ingest/record';
 import { createHttpReceiver } from '../src/ingest/sources/http/receiver';
-import type { RecordSink } from '../src/ingest/sources/sink';
-import { levelCode } from '../src/shared/levels';
+import { engineSink, workSink, type BenchSink } from './sinks';
 
 interface Options {
   seconds: number;
@@ -227,58 +222,7 @@ async function bareServer(): Promise<{ port: number; close: () => Promise<void> 
 }
 
 /** The writer's per-record work short of DuckDB; commits on the next tick. */
-function workSink(): RecordSink & { records: number } {
-  let checksum = 0;
-  const sink = {
-    records: 0,
-    full: false,
-    whenSpace: async () => {},
-    async write(_source: unknown, records: IngestRecord[]): Promise<void> {
-      for (const r of records) {
-        checksum += levelCode(r.level) + r.message.length + (r.host?.length ?? 0) + (r.app?.length ?? 0) + ((r.ts ?? 0) % 7);
-        if (r.fields) checksum += JSON.stringify(r.fields).length;
-      }
-      sink.records += records.length;
-      await new Promise((r) => setImmediate(r));
-      if (checksum < 0) throw new Error('unreachable');
-    },
-  };
-  return sink;
-}
-
-interface Target {
-  label: string;
-  sink: RecordSink;
-  stored: () => Promise<number>;
-  close: () => Promise<void>;
-}
-
-async function engineTarget(): Promise<Target | string> {
-  try {
-    const { Engine } = await import('../src/engine/engine');
-    const { createLiveSink } = await import('../src/engine/live/live-sink');
-    const dir = mkdtempSync(join(tmpdir(), 'logscope-bench-http-'));
-    const engine = await Engine.open({ dataDir: dir, defaultZone: 'UTC' });
-    return {
-      label: 'engine store',
-      sink: createLiveSink(engine.writer, (r) => engine.patterns.mine(r)),
-      stored: async () => Number((await engine.store.read('SELECT count(*) AS n FROM logs'))[0]!.n),
-      close: async () => {
-        await engine.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  } catch (err) {
-    return `the engine could not be opened: ${(err as Error).message}`;
-  }
-}
-
-function workTarget(): Target {
-  const sink = workSink();
-  return { label: 'no-DB sink', sink, stored: async () => sink.records, close: async () => {} };
-}
-
-async function withReceiver<T>(target: Target, fn: (port: number) => Promise<T>): Promise<T> {
+async function withReceiver<T>(target: BenchSink, fn: (port: number) => Promise<T>): Promise<T> {
   const receiver = createHttpReceiver({ port: 0, defaultZone: 'UTC' }, target.sink);
   await receiver.start();
   try {
@@ -300,9 +244,9 @@ async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   console.log(`command: npx tsx bench/http.ts ${process.argv.slice(2).join(' ')}`.trimEnd());
   console.log(`node ${process.version}, ${(await import('node:os')).cpus().length} cores, load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
-  const targets: Array<() => Promise<Target | string>> = [];
-  if (o.duckdb) targets.push(engineTarget);
-  targets.push(async () => workTarget());
+  const targets: Array<() => Promise<BenchSink | string>> = [];
+  if (o.duckdb) targets.push(() => engineSink('http'));
+  targets.push(async () => workSink());
 
   if (o.only !== 'single') {
     const batches = ndjsonBatches(16, o.batch);

@@ -29,9 +29,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createSocket } from 'node:dgram';
-import type { IngestRecord } from '../src/ingest/record';
 import type { LiveSource, RecordSink } from '../src/ingest/sources/sink';
-import { levelCode } from '../src/shared/levels';
+import { engineSink, workSink, type BenchSink } from './sinks';
 import { createSyslogTcpReceiver, type SyslogTcpReceiver } from '../src/ingest/sources/syslog/tcp';
 import { createSyslogUdpReceiver, type SyslogUdpReceiver } from '../src/ingest/sources/syslog/udp';
 
@@ -137,52 +136,6 @@ async function until(cond: () => boolean, maxMs: number): Promise<void> {
 // Sinks
 
 /** The writer's per-record work short of DuckDB; commits on the next tick. */
-function workSink(): RecordSink & { records: number } {
-  let checksum = 0;
-  const sink = {
-    records: 0,
-    full: false,
-    whenSpace: async () => {},
-    async write(_source: unknown, records: IngestRecord[]): Promise<void> {
-      for (const r of records) {
-        checksum +=
-          levelCode(r.level) + r.message.length + (r.host?.length ?? 0) + (r.app?.length ?? 0) + ((r.ts ?? 0) % 7);
-        if (r.fields) checksum += JSON.stringify(r.fields).length;
-      }
-      sink.records += records.length;
-      await new Promise((r) => setImmediate(r));
-      if (checksum < 0) throw new Error('unreachable');
-    },
-  };
-  return sink;
-}
-
-interface Store {
-  sink: RecordSink;
-  count(): Promise<number>;
-  close(): Promise<void>;
-}
-
-/** The engine's store and live sink in a temp folder, or null (with the reason) when the engine cannot be opened. */
-async function duckdbStore(): Promise<Store | string> {
-  try {
-    const { Engine } = await import('../src/engine/engine');
-    const { createLiveSink } = await import('../src/engine/live/live-sink');
-    const dir = mkdtempSync(join(tmpdir(), 'logscope-bench-syslog-'));
-    const engine = await Engine.open({ dataDir: dir, defaultZone: 'UTC' });
-    return {
-      sink: createLiveSink(engine.writer, (r) => engine.patterns.mine(r)),
-      count: async () => Number((await engine.store.read('SELECT count(*) AS n FROM logs'))[0]!.n),
-      close: async () => {
-        await engine.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  } catch (err) {
-    return `the engine could not be opened: ${(err as Error).message}`;
-  }
-}
-
 // ---------------------------------------------------------------------------------------
 // UDP
 
@@ -388,7 +341,7 @@ async function main(): Promise<void> {
   }
   console.log(`net.core.rmem_max = ${rmemMax ?? '?'} (the kernel caps SO_RCVBUF here; we ask for 32 MiB)\n`);
 
-  let duck: Store | string | null = null;
+  let duck: BenchSink | string | null = null;
   const failures: string[] = [];
 
   if (o.only !== 'tcp') {
@@ -397,15 +350,15 @@ async function main(): Promise<void> {
       console.log(`UDP ${fmt(rate)} msgs/s × ${o.seconds} s (${fmt(sent)} messages, ${fmt(sent * o.size)} bytes)`);
       console.log(`  command: ${bin} udp 127.0.0.1 PORT ${rate} ${o.seconds} ${o.size}`);
       const runs: UdpRun[] = [];
-      if (o.work) runs.push(await udpOurs(bin, o, rate, workSink(), 'ours, receiver only'));
+      if (o.work) runs.push(await udpOurs(bin, o, rate, workSink().sink, 'ours, receiver only'));
       if (o.duckdb) {
-        duck ??= await duckdbStore();
+        duck ??= await engineSink('syslog');
         if (typeof duck === 'string') console.log(`  ours, DuckDB: skipped (${duck})`);
         else {
-          const before = await duck.count();
+          const before = await duck.stored();
           const d = duck;
           runs.push(
-            await udpOurs(bin, o, rate, d.sink, 'ours, stored in DuckDB', async () => (await d.count()) - before),
+            await udpOurs(bin, o, rate, d.sink, 'ours, stored in DuckDB', async () => (await d.stored()) - before),
           );
         }
       }
@@ -465,9 +418,9 @@ async function main(): Promise<void> {
     console.log(`TCP, octet-counted, ${fmt(o.tcpCount)} messages of ${o.size} bytes over one connection`);
     console.log(`  command: ${bin} tcp 127.0.0.1 PORT ${o.tcpCount} ${o.size}`);
     const results = [];
-    if (o.work) results.push(await tcpOurs(bin, o, workSink(), 'ours, receiver only'));
+    if (o.work) results.push(await tcpOurs(bin, o, workSink().sink, 'ours, receiver only'));
     if (o.duckdb) {
-      duck ??= await duckdbStore();
+      duck ??= await engineSink('syslog');
       if (typeof duck === 'string') console.log(`  ours, DuckDB: skipped (${duck})`);
       else results.push(await tcpOurs(bin, o, duck.sink, 'ours, stored in DuckDB'));
     }

@@ -100,7 +100,8 @@ export class LiveManager {
   onChange: (sources: LiveSourceInfo[]) => void;
 
   constructor(
-    private readonly sink: RecordSink,
+    /** The engine's sink (miner, models, writer): what every live source writes into. */
+    readonly sink: RecordSink,
     opts: LiveManagerOptions = {},
   ) {
     this.factories = opts.factories ?? builtinFactories;
