@@ -10,6 +10,7 @@ import {
   type Result,
 } from '../shared/protocol';
 import { Explorer, QueryTextError } from './explore/explore';
+import { categoryHistogram } from './explore/category-histogram';
 import { Importer, type ImportTarget } from './import/importer';
 import { MinerService } from './patterns/miner-service';
 import { PatternQueries } from './patterns/pattern-queries';
@@ -104,6 +105,7 @@ export class Engine {
       },
       search: (p) => explorer.search(p),
       histogram: (p) => explorer.histogram(p),
+      categoryHistogram: (p) => categoryHistogram(store, explorer, p),
       facets: (p) => explorer.facets(p),
       fields: () => explorer.fields(),
       record: (p) => explorer.record(p.id),

@@ -40,6 +40,13 @@ export const LogRowSchema = z.object({
   line: z.number().int(),
   /** Set when no format parsed the line: the line is kept raw and marked. */
   parseError: z.string().nullable(),
+  /** The record's pattern (templates.id); absent or null before patterns were mined. */
+  pattern: z.number().int().nullable().optional(),
+  /** Its pattern's category (a model's answer or a person's correction). */
+  category: z.enum(CATEGORIES).nullable().optional(),
+  /** Effective severity: `level`, else the pattern's inferred one (then severityInferred). */
+  severity: LevelSchema.nullable().optional(),
+  severityInferred: z.boolean().optional(),
 });
 export type LogRow = z.infer<typeof LogRowSchema>;
 
@@ -47,6 +54,11 @@ export type LogRow = z.infer<typeof LogRowSchema>;
 export const LogRecordSchema = LogRowSchema.extend({
   ingestTs: EpochMs,
   fields: z.record(z.string(), z.unknown()),
+  /** The category model's probability (1 for a correction); severity's when it was inferred. */
+  categoryConfidence: z.number().nullable().optional(),
+  severityConfidence: z.number().nullable().optional(),
+  /** 'category@1.0.0 severity@1.0.0' (the models that answered) or 'override'. */
+  classifiedBy: z.string().nullable().optional(),
 });
 export type LogRecord = z.infer<typeof LogRecordSchema>;
 
@@ -154,6 +166,16 @@ export const HistogramSchema = z.object({
   tookMs: z.number(),
 });
 export type Histogram = z.infer<typeof HistogramSchema>;
+
+/** Records per category per bucket (categories in CATEGORIES order, null: not classified). */
+export const CategoryHistogramSchema = z.object({
+  start: EpochMs,
+  bucketMs: z.number().positive(),
+  series: z.array(z.object({ category: z.enum(CATEGORIES).nullable(), counts: z.array(z.number().int()) })),
+  total: z.number().int(),
+  tookMs: z.number(),
+});
+export type CategoryHistogram = z.infer<typeof CategoryHistogramSchema>;
 
 export const FacetSchema = z.object({
   field: z.string(),
@@ -334,6 +356,11 @@ export const methods = {
   histogram: {
     params: QueryParams.extend({ buckets: z.number().int().min(1).max(2000).default(120) }),
     result: HistogramSchema,
+  },
+  /** The histogram's buckets split by the records' category (the mix over time). */
+  categoryHistogram: {
+    params: QueryParams.extend({ buckets: z.number().int().min(1).max(2000).default(120) }),
+    result: CategoryHistogramSchema,
   },
   facets: {
     params: QueryParams.extend({

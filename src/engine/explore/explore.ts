@@ -2,6 +2,7 @@ import type { Catalog } from '../query/compile';
 import { compileQueryText, compileTimeRange, createCatalog, fieldExpression } from '../query/compile';
 import { QueryError } from '../../shared/query/error';
 import { LEVELS, levelFromCode } from '../../shared/levels';
+import { isCategory } from '../../shared/categories';
 import type { Facet, Histogram, LogRecord, LogRow, Params, QueryErrorInfo, Result } from '../../shared/protocol';
 import type { Row, Store } from '../store/store';
 
@@ -14,8 +15,12 @@ export class QueryTextError extends Error {
 }
 
 // Columns of a result row. ts goes out as fractional ms so microseconds survive the trip.
-const ROW_COLUMNS = `id::DOUBLE AS id, epoch_us(ts) / 1000.0 AS ts, level::INTEGER AS level, source, host, app,
-  message, format, line::DOUBLE AS line, parse_error`;
+// Category and inferred severity are read from the pattern (templates), as the query's
+// category:/severity fields are, so a correction shows on stored rows at once.
+export const ROW_COLUMNS = `id::DOUBLE AS id, epoch_us(ts) / 1000.0 AS ts, level::INTEGER AS level, source, host, app,
+  message, format, line::DOUBLE AS line, parse_error, template_id::DOUBLE AS template_id,
+  (SELECT t_c.category FROM templates t_c WHERE t_c.id = template_id) AS category,
+  (SELECT t_s.severity FROM templates t_s WHERE t_s.id = template_id)::INTEGER AS pattern_severity`;
 
 export function toRow(r: Row): LogRow {
   return {
@@ -29,6 +34,20 @@ export function toRow(r: Row): LogRow {
     format: String(r.format),
     line: Number(r.line),
     parseError: r.parse_error === null ? null : String(r.parse_error),
+    ...classOfRow(r),
+  };
+}
+
+/** Pattern, category and effective severity (the line's level, else the pattern's inferred one). */
+function classOfRow(r: Row): Pick<LogRow, 'pattern' | 'category' | 'severity' | 'severityInferred'> {
+  const level = levelFromCode(Number(r.level));
+  const inferred = level === null ? levelFromCode(r.pattern_severity == null ? null : Number(r.pattern_severity)) : null;
+  const category = r.category == null ? '' : String(r.category);
+  return {
+    pattern: r.template_id == null ? null : Number(r.template_id),
+    category: isCategory(category) ? category : null,
+    severity: level ?? inferred,
+    severityInferred: inferred !== null,
   };
 }
 
@@ -264,7 +283,23 @@ export class Explorer {
     for (const k of ['status', 'method', 'path', 'client', 'bytes', 'duration_ms']) {
       if (r[k] !== null && r[k] !== undefined) fields[k] = typeof r[k] === 'string' ? r[k] : Number(r[k]);
     }
-    return { ...toRow(r), ingestTs: Number(r.ingest_ts), fields };
+    const row = toRow(r);
+    const [t] =
+      row.pattern === null
+        ? []
+        : await this.store.read(
+            `SELECT category_confidence::DOUBLE AS cc, severity_confidence::DOUBLE AS sc, classified_by FROM templates WHERE id = ?`,
+            [row.pattern],
+          );
+    const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+    return {
+      ...row,
+      ingestTs: Number(r.ingest_ts),
+      fields,
+      categoryConfidence: num(t?.cc),
+      severityConfidence: row.severityInferred ? num(t?.sc) : null,
+      classifiedBy: t?.classified_by == null ? null : String(t.classified_by),
+    };
   }
 
   /** The records around one in its source, in source order. */

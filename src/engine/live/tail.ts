@@ -17,7 +17,7 @@
  */
 import type { EventData, LogRow } from '../../shared/protocol';
 import type { Store } from '../store/store';
-import { toRow, type Explorer } from '../explore/explore';
+import { ROW_COLUMNS, toRow, type Explorer } from '../explore/explore';
 
 /** Where a subscription's batches go: one connection. */
 export interface TailPeer {
@@ -45,9 +45,6 @@ interface Subscription {
   busy: boolean;
 }
 
-// The columns of a result row, as search returns them (explore.ts's ROW_COLUMNS).
-const ROW_COLUMNS = `id::DOUBLE AS id, epoch_us(ts) / 1000.0 AS ts, level::INTEGER AS level, source, host, app,
-  message, format, line::DOUBLE AS line, parse_error`;
 
 export class TailHub {
   private readonly subs = new Map<string, Subscription>();
