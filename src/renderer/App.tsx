@@ -25,6 +25,7 @@ import { useViewKeys } from './components/ViewSwitcher';
 import { PatternsView } from './components/PatternsView';
 import { SettingsView } from './views/settings/SettingsView';
 import { SourcesView } from './views/sources/SourcesView';
+import { AnomaliesView } from './views/anomalies/AnomaliesView';
 import { useViewStore } from './stores/view';
 
 export function App() {
@@ -59,6 +60,8 @@ export function App() {
         <EmptyState />
       ) : view === 'patterns' ? (
         <PatternsView />
+      ) : view === 'anomalies' ? (
+        <AnomaliesView />
       ) : (
         <div className={`explore${detailOpen ? ' with-detail' : ''}`}>
           <FacetsSidebar />

@@ -32,6 +32,7 @@ import type { PatternSort } from '../lib/patterns';
 import { cancelImport as cancelImportCall, importFiles as importFilesCall, refreshImports } from './imports';
 import { bindSettings, loadSettings } from '../views/settings/api';
 import { bindLiveSources, loadSources as loadSourcesView } from '../views/sources/api';
+import { bindAnomalies, loadAnomaliesView, loadWindows } from '../views/anomalies/api';
 import { createLiveTail, type LiveTail } from './live';
 import {
   createPortTransport,
@@ -90,8 +91,13 @@ export function startSession(win: Window = window): Session {
   // Only the view on screen runs its queries; a hidden one catches up when shown.
   const views = createViewScheduler({
     runners: {
-      explore: (refresh) => void runner.run(refresh),
+      // The histogram shades the range's anomaly windows, so Explore loads them too.
+      explore: (refresh) => {
+        void runner.run(refresh);
+        void loadWindows();
+      },
       patterns: (refresh) => void patterns.run(refresh),
+      anomalies: () => loadAnomaliesView(),
       sources: () => void loadSourcesView(),
       settings: () => void loadSettings(),
     } satisfies Record<View, (refresh: boolean) => void>,
@@ -130,6 +136,15 @@ export function startSession(win: Window = window): Session {
   unsubs.push(client.subscribe('importProgressed', onProgress));
   unsubs.push(bindSettings(client, transport));
   unsubs.push(bindLiveSources(client));
+  // A correction changes what rows and charts show: re-read the view and the open record.
+  unsubs.push(
+    bindAnomalies(client.api, () => {
+      views.invalidate();
+      views.ensure();
+      const sel = useSelectionStore.getState();
+      if (sel.detailOpen && sel.selectedId !== null) void runner.loadDetail(sel.selectedId);
+    }),
+  );
   unsubs.push(client.subscribe('dataChanged', () => refresh()));
 
   // The applied query (text + range) changed: run it. A comparison on screen follows the

@@ -10,6 +10,7 @@ function setup() {
     runners: {
       explore: (refresh) => void calls.push(`explore${refresh ? ' refresh' : ''}`),
       patterns: (refresh) => void calls.push(`patterns${refresh ? ' refresh' : ''}`),
+      anomalies: (refresh) => void calls.push(`anomalies${refresh ? ' refresh' : ''}`),
       sources: (refresh) => void calls.push(`sources${refresh ? ' refresh' : ''}`),
       settings: (refresh) => void calls.push(`settings${refresh ? ' refresh' : ''}`),
     },

@@ -1,6 +1,7 @@
 /** The histogram's ECharts option: stacked bars by level on a local-time axis. Pure. */
-import type { Histogram } from '../../shared/protocol';
+import type { AnomalyWindow, Histogram } from '../../shared/protocol';
 import { LEVEL_COLORS, LEVEL_LABELS, LEVEL_ORDER, levelKey } from '../lib/levels';
+import { KIND_COLORS, KIND_LABELS } from '../lib/categories';
 import { formatCompact } from '../lib/format';
 import { formatLocal, formatSpan } from '../lib/time';
 import type { Theme } from '../stores/theme';
@@ -56,11 +57,38 @@ export function bucketCount(h: Histogram): number {
   return h.series.reduce((n, s) => Math.max(n, s.counts.length), 0);
 }
 
-export function histogramOption(h: Histogram, theme: Theme): ChartOption {
+/** The windows that overlap the histogram's span, as markArea pairs coloured by kind. */
+export function anomalyAreas(h: Histogram, windows: readonly AnomalyWindow[]) {
+  const end = h.start + Math.max(1, bucketCount(h)) * h.bucketMs;
+  return windows
+    .filter((w) => w.end > h.start && w.start < end)
+    .map((w) => [
+      {
+        xAxis: Math.max(w.start, h.start),
+        name: KIND_LABELS[w.kind],
+        itemStyle: { color: KIND_COLORS[w.kind], opacity: 0.16, borderColor: KIND_COLORS[w.kind], borderWidth: 1, borderType: 'dashed' as const },
+      },
+      { xAxis: Math.min(w.end, end) },
+    ]);
+}
+
+/** The windows a moment falls in (for the tooltip and for clicks). */
+export function windowsAt(windows: readonly AnomalyWindow[], t: number, slack = 0): AnomalyWindow[] {
+  return windows.filter((w) => t >= w.start - slack && t < w.end + slack);
+}
+
+function windowLine(w: AnomalyWindow): string {
+  const what = w.template ?? `source ${w.source}`;
+  const text = what.length > 70 ? `${what.slice(0, 69)}…` : what;
+  return `<div class="tt-row tt-anomaly"><span class="tt-dot" style="background:${KIND_COLORS[w.kind]}"></span><span class="tt-name">${KIND_LABELS[w.kind]}: ${escapeHtml(text)}</span><span class="tt-val">${Math.round(w.count).toLocaleString('en-US')} vs ~${Math.round(w.expected).toLocaleString('en-US')}</span></div>`;
+}
+
+export function histogramOption(h: Histogram, theme: Theme, windows: readonly AnomalyWindow[] = []): ChartOption {
   const c = CHART_COLORS[theme];
   const n = Math.max(1, bucketCount(h));
   const series = histogramSeries(h);
-  return {
+  const areas = anomalyAreas(h, windows);
+  const option: ChartOption = {
     backgroundColor: 'transparent',
     animation: false,
     grid: { left: 44, right: 12, top: 10, bottom: 22 },
@@ -105,10 +133,12 @@ export function histogramOption(h: Histogram, theme: Theme): ChartOption {
             total += p.value[1];
             return `<div class="tt-row"><span class="tt-dot" style="background:${LEVEL_COLORS[p.seriesId as keyof typeof LEVEL_COLORS] ?? LEVEL_COLORS.none}"></span><span class="tt-name">${escapeHtml(p.seriesName)}</span><span class="tt-val">${p.value[1].toLocaleString('en-US')}</span></div>`;
           });
+        const here = windowsAt(windows, start, h.bucketMs / 2).slice(0, 4);
         return (
           `<div class="tt-time">${formatLocal(start, false)} <span class="tt-dim">+${formatSpan(h.bucketMs)}</span></div>` +
           lines.join('') +
-          `<div class="tt-row tt-total"><span class="tt-name">Total</span><span class="tt-val">${total.toLocaleString('en-US')}</span></div>`
+          `<div class="tt-row tt-total"><span class="tt-name">Total</span><span class="tt-val">${total.toLocaleString('en-US')}</span></div>` +
+          (here.length ? `<div class="tt-sep"></div>${here.map(windowLine).join('')}<div class="tt-dim">Click to open its records</div>` : '')
         );
       },
     },
@@ -134,4 +164,17 @@ export function histogramOption(h: Histogram, theme: Theme): ChartOption {
       emphasis: { disabled: true },
     })),
   };
+  // The anomaly windows: shaded spans behind the bars, in a series of their own so they
+  // come and go with the option (replaceMerge on series).
+  if (areas.length) {
+    (option.series as unknown[]).push({
+      type: 'bar',
+      id: 'anomalies',
+      name: 'anomalies',
+      data: [],
+      silent: true,
+      markArea: { silent: true, label: { show: false }, data: areas },
+    });
+  }
+  return option;
 }

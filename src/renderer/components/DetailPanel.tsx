@@ -12,6 +12,7 @@ import { levelKey } from '../lib/levels';
 import { CloseIcon } from './icons';
 import { CopyButton } from './CopyButton';
 import { LevelBadge } from './LevelBadge';
+import { ClassificationSection } from './Classification';
 
 const NO_ROWS: LogRow[] = [];
 
@@ -88,6 +89,7 @@ function RecordView({ record }: { record: LogRecord }) {
           {record.message}
         </pre>
       </section>
+      <ClassificationSection record={record} />
       <section className="detail-section">
         <div className="section-head">
           <h3>Fields</h3>

@@ -1,6 +1,7 @@
 /**
- * Counts over time, stacked by level. Drag across it to zoom to that span (an absolute
- * range); click a bar to zoom to its bucket.
+ * Counts over time, stacked by level, with the anomaly windows of the range shaded behind
+ * (coloured by kind). Drag across it to zoom to that span (an absolute range); click a
+ * bar to zoom to its bucket, or a shaded window to open its records.
  */
 import { useCallback, useMemo, useRef } from 'react';
 import { useHistogramStore } from '../stores/histogram';
@@ -8,8 +9,11 @@ import { useThemeStore } from '../stores/theme';
 import { useQueryStore } from '../stores/query';
 import { EChart, type ChartEventHandler } from '../charts/EChart';
 import type { ChartInstance } from '../charts/echarts';
-import { histogramOption } from '../charts/histogramOption';
+import { histogramOption, windowsAt } from '../charts/histogramOption';
 import { rangeFromBrush } from '../lib/time';
+import { useAnomaliesStore } from '../views/anomalies/store';
+import { openRecords } from '../views/anomalies/api';
+import { windowTarget } from '../views/anomalies/windows';
 
 /** Arm the brush so a plain drag selects (no toolbox button to press first). */
 function armBrush(chart: ChartInstance) {
@@ -27,7 +31,8 @@ export function HistogramPanel() {
   const theme = useThemeStore((s) => s.theme);
   const setRange = useQueryStore((s) => s.setRange);
 
-  const option = useMemo(() => (data ? histogramOption(data, theme) : null), [data, theme]);
+  const windows = useAnomaliesStore((s) => s.windows);
+  const option = useMemo(() => (data ? histogramOption(data, theme, windows) : null), [data, theme, windows]);
   const lastBrush = useRef(0);
 
   const onBrushEnd = useCallback<ChartEventHandler>(
@@ -53,6 +58,9 @@ export function HistogramPanel() {
         if (!chart.containPixel({ gridIndex: 0 }, [e.offsetX, e.offsetY])) return;
         const x = (chart.convertFromPixel({ gridIndex: 0 }, [e.offsetX, e.offsetY]) as number[])[0]!;
         const i = Math.floor((x - h.start) / h.bucketMs);
+        // Inside an anomaly window: its records, the strongest window first.
+        const hit = windowsAt(useAnomaliesStore.getState().windows, x).sort((a, b) => b.score - a.score)[0];
+        if (hit) return openRecords(windowTarget(hit));
         if (i < 0 || !h.series.some((s) => (s.counts[i] ?? 0) > 0)) return;
         const from = h.start + i * h.bucketMs;
         setRange(rangeFromBrush(from, from + h.bucketMs));
@@ -68,6 +76,7 @@ export function HistogramPanel() {
       className="histogram-panel"
       data-testid="histogram"
       data-total={data?.total ?? ''}
+      data-anomaly-windows={windows.length}
       data-loading={loading || undefined}
     >
       {option && (

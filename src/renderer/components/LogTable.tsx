@@ -12,7 +12,7 @@ import { loadMore } from '../api/session';
 import { basename, formatCount } from '../lib/format';
 import { formatLocal } from '../lib/time';
 import { levelKey } from '../lib/levels';
-import { LevelBadge } from './LevelBadge';
+import { CategoryChip, SeverityBadge } from './Classification';
 
 export const ROW_HEIGHT = 24;
 const FOOTER_HEIGHT = 36;
@@ -77,8 +77,11 @@ export function LogTable() {
         <span className="col-time" role="columnheader">
           Time
         </span>
-        <span className="col-level" role="columnheader">
-          Level
+        <span className="col-level" role="columnheader" title="The record's level, or the one the model inferred (~)">
+          Severity
+        </span>
+        <span className="col-cat" role="columnheader">
+          Category
         </span>
         <span className="col-source" role="columnheader">
           Source
@@ -155,7 +158,7 @@ const Row = memo(function Row({
   selected: boolean;
   onSelect: (id: number, open?: boolean) => void;
 }) {
-  const lvl = levelKey(row.level);
+  const lvl = levelKey(row.level ?? row.severity);
   return (
     <div
       className={`logrow lvl-${lvl}${alt ? ' alt' : ''}${selected ? ' selected' : ''}${row.parseError ? ' unparsed' : ''}`}
@@ -163,7 +166,9 @@ const Row = memo(function Row({
       aria-selected={selected}
       data-testid="log-row"
       data-id={row.id}
-      data-level={lvl}
+      data-level={levelKey(row.level)}
+      data-severity={levelKey(row.severity)}
+      data-category={row.category ?? ''}
       style={{ transform: `translateY(${top}px)` }}
       onClick={() => onSelect(row.id, true)}
     >
@@ -172,7 +177,10 @@ const Row = memo(function Row({
         {formatLocal(row.ts)}
       </span>
       <span className="col-level" role="gridcell">
-        <LevelBadge level={row.level} />
+        <SeverityBadge level={row.level} severity={row.severity ?? null} inferred={row.severityInferred ?? false} />
+      </span>
+      <span className="col-cat" role="gridcell">
+        <CategoryChip category={row.category ?? null} />
       </span>
       <span className="col-source" role="gridcell" title={row.line > 0 ? `${row.source}:${row.line}` : row.source}>
         {basename(row.source)}

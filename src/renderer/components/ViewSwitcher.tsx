@@ -5,9 +5,15 @@
 import { useEffect } from 'react';
 import { useViewStore, VIEWS, VIEW_KEYS, VIEW_LABELS, type View } from '../stores/view';
 import { createChords, isTypingTarget } from '../lib/keys';
-import { GearIcon, ListIcon, PatternIcon, SourcesIcon } from './icons';
+import { GearIcon, ListIcon, PatternIcon, PulseIcon, SourcesIcon } from './icons';
 
-const ICONS: Record<View, typeof ListIcon> = { explore: ListIcon, patterns: PatternIcon, sources: SourcesIcon, settings: GearIcon };
+const ICONS: Record<View, typeof ListIcon> = {
+  explore: ListIcon,
+  patterns: PatternIcon,
+  anomalies: PulseIcon,
+  sources: SourcesIcon,
+  settings: GearIcon,
+};
 
 export function ViewSwitcher() {
   const view = useViewStore((s) => s.view);

@@ -176,3 +176,10 @@ export const ArrowDownIcon = (p: P) => (
     <path d="M8 3v10M4 9l4 4 4-4" />
   </Svg>
 );
+
+/** A pulse line with a jump: the Anomalies view. */
+export const PulseIcon = (p: P) => (
+  <Svg {...p}>
+    <path d="M1.5 9h3l1.5-4 2.5 8 2-6 1 2h3" />
+  </Svg>
+);

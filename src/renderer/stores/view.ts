@@ -4,12 +4,18 @@
  */
 import { create } from 'zustand';
 
-export const VIEWS = ['explore', 'patterns', 'sources', 'settings'] as const;
+export const VIEWS = ['explore', 'patterns', 'anomalies', 'sources', 'settings'] as const;
 export type View = (typeof VIEWS)[number];
 
-export const VIEW_LABELS: Record<View, string> = { explore: 'Explore', patterns: 'Patterns', sources: 'Sources', settings: 'Settings' };
+export const VIEW_LABELS: Record<View, string> = {
+  explore: 'Explore',
+  patterns: 'Patterns',
+  anomalies: 'Anomalies',
+  sources: 'Sources',
+  settings: 'Settings',
+};
 /** The second key of the `g` chord that opens each view. */
-export const VIEW_KEYS: Record<View, string> = { explore: 'e', patterns: 'p', sources: 'o', settings: 's' };
+export const VIEW_KEYS: Record<View, string> = { explore: 'e', patterns: 'p', anomalies: 'a', sources: 'o', settings: 's' };
 
 /** `#/patterns`, `#patterns` (any case) → patterns; anything else → explore. */
 export function viewFromHash(hash: string): View {

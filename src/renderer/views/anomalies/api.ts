@@ -1,0 +1,102 @@
+/**
+ * The Anomalies view over the protocol: the windows of the applied range (narrowed to the
+ * applied query's patterns), the category mix, opening a window's records in Explore, and
+ * a person's corrections. Errors go to the stores (shown where the data would be) or to a
+ * notice; nothing is only logged.
+ */
+import type { EngineApi } from '../../../shared/client';
+import type { Category } from '../../../shared/categories';
+import type { Level } from '../../../shared/levels';
+import { describeError, isQueryError } from '../../api/errors';
+import { notices } from '../../stores/notices';
+import { useQueryStore } from '../../stores/query';
+import { useViewStore } from '../../stores/view';
+import { resolveRange } from '../../lib/time';
+import { anomaliesActions } from './store';
+import { windowsForQuery, type RecordsTarget } from './windows';
+
+let api: EngineApi | null = null;
+/** After a correction: the session re-reads what the views show. */
+let onCorrected: () => void = () => {};
+let gen = 0;
+let catGen = 0;
+
+/** Wire the view to a session's api; returns the unbind. */
+export function bindAnomalies(a: EngineApi, corrected: () => void): () => void {
+  api = a;
+  onCorrected = corrected;
+  return () => {
+    if (api === a) {
+      api = null;
+      onCorrected = () => {};
+    }
+  };
+}
+
+function appliedParams(now = Date.now()) {
+  const { applied } = useQueryStore.getState();
+  const range = resolveRange(applied.range, now);
+  return { query: applied.query, from: range.from, to: range.to };
+}
+
+/** The windows of the applied range; for a query, only those of the patterns it matches. */
+export async function loadWindows(): Promise<void> {
+  if (!api) return;
+  const my = ++gen;
+  const params = appliedParams();
+  anomaliesActions.start(my, params);
+  try {
+    const res = await api.anomalies({ from: params.from, to: params.to, limit: 2000 });
+    let matched: { ids: Set<number>; sources: Set<string> } | null = null;
+    if (params.query !== '') {
+      const pats = await api.patterns({ ...params, limit: 1000, buckets: 1 });
+      matched = { ids: new Set(pats.patterns.map((p) => p.id)), sources: new Set(pats.patterns.flatMap((p) => p.sources)) };
+    }
+    const windows = windowsForQuery(res.windows, matched);
+    anomaliesActions.receive(my, windows, res.bucketMs, matched ? { kept: windows.length, all: res.windows.length } : null);
+  } catch (e) {
+    // A query error is shown under the bar by the view that ran the search.
+    anomaliesActions.fail(my, isQueryError(e) ? null : (describeError(e).message ?? 'The engine is not reachable.'), isQueryError(e));
+  }
+}
+
+/** Records per category per bucket, for the applied query and range. */
+export async function loadCategories(buckets = 90): Promise<void> {
+  if (!api) return;
+  const my = ++catGen;
+  anomaliesActions.startCategories(my);
+  try {
+    anomaliesActions.receiveCategories(my, await api.categoryHistogram({ ...appliedParams(), buckets }));
+  } catch (e) {
+    anomaliesActions.failCategories(my, isQueryError(e) ? null : (describeError(e).message ?? 'The engine is not reachable.'), isQueryError(e));
+  }
+}
+
+/** Everything the Anomalies view shows. */
+export function loadAnomaliesView(): void {
+  void loadWindows();
+  void loadCategories();
+}
+
+/** Show a window's (or a pattern's) records in Explore: its query and its time range, one run. */
+export function openRecords(target: RecordsTarget): void {
+  useViewStore.getState().setView('explore');
+  useQueryStore.getState().submit(target.query, target.range);
+}
+
+/**
+ * Correct a pattern's category and/or severity (null: the model's answer). The engine
+ * applies it to stored records at once; the views re-read what they show.
+ */
+export async function correctPattern(id: number, category: Category | null, severity: Level | null): Promise<boolean> {
+  if (!api) return false;
+  try {
+    await api.patternOverride({ id, category, severity });
+    onCorrected();
+    notices.info('Correction saved', `Pattern ${id}: ${category ?? "the model's category"}, ${severity ?? "the model's severity"}.`);
+    return true;
+  } catch (e) {
+    notices.error('The correction was not saved', describeError(e).message ?? 'The engine is not reachable.');
+    return false;
+  }
+}

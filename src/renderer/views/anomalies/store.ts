@@ -1,0 +1,82 @@
+/**
+ * The Anomalies view's state (and the Explore histogram's overlay, which shows the same
+ * windows): the anomaly windows of the applied range, narrowed to the applied query's
+ * patterns; the records per category per bucket; which kinds are hidden. Each load has
+ * a generation and answers from older loads are dropped.
+ */
+import { create } from 'zustand';
+import type { AnomalyWindow, CategoryHistogram } from '../../../shared/protocol';
+import type { AnomalyKind } from '../../lib/categories';
+
+export interface WindowsRequest {
+  query: string;
+  from: number | null;
+  to: number | null;
+}
+
+export interface AnomaliesState {
+  gen: number;
+  request: WindowsRequest | null;
+  windows: AnomalyWindow[];
+  bucketMs: number;
+  loading: boolean;
+  error: string | null;
+  /** The query narrowed the windows to the patterns it matches (how many of all). */
+  narrowed: { kept: number; all: number } | null;
+  hidden: AnomalyKind[];
+  catGen: number;
+  categories: CategoryHistogram | null;
+  categoriesLoading: boolean;
+  categoriesError: string | null;
+}
+
+const initial = {
+  gen: 0,
+  request: null,
+  windows: [],
+  bucketMs: 0,
+  loading: false,
+  error: null,
+  narrowed: null,
+  hidden: [],
+  catGen: 0,
+  categories: null,
+  categoriesLoading: false,
+  categoriesError: null,
+} satisfies AnomaliesState;
+
+export const useAnomaliesStore = create<AnomaliesState>()(() => ({ ...initial }));
+
+export const anomaliesActions = {
+  start(gen: number, request: WindowsRequest) {
+    useAnomaliesStore.setState({ gen, request, loading: true, error: null });
+  },
+  receive(gen: number, windows: AnomalyWindow[], bucketMs: number, narrowed: AnomaliesState['narrowed']) {
+    if (useAnomaliesStore.getState().gen !== gen) return;
+    useAnomaliesStore.setState({ windows, bucketMs, narrowed, loading: false, error: null });
+  },
+  /** The last windows stay on screen (marked by the error) unless `clear`. */
+  fail(gen: number, error: string | null, clear = false) {
+    if (useAnomaliesStore.getState().gen !== gen) return;
+    useAnomaliesStore.setState({ loading: false, error, ...(clear ? { windows: [], narrowed: null } : {}) });
+  },
+  toggleKind(kind: AnomalyKind) {
+    useAnomaliesStore.setState((s) => ({
+      hidden: s.hidden.includes(kind) ? s.hidden.filter((k) => k !== kind) : [...s.hidden, kind],
+    }));
+  },
+  startCategories(gen: number) {
+    useAnomaliesStore.setState({ catGen: gen, categoriesLoading: true, categoriesError: null });
+  },
+  receiveCategories(gen: number, data: CategoryHistogram) {
+    if (useAnomaliesStore.getState().catGen !== gen) return;
+    useAnomaliesStore.setState({ categories: data, categoriesLoading: false, categoriesError: null });
+  },
+  failCategories(gen: number, error: string | null, clear = false) {
+    if (useAnomaliesStore.getState().catGen !== gen) return;
+    useAnomaliesStore.setState({ categoriesLoading: false, categoriesError: error, ...(clear ? { categories: null } : {}) });
+  },
+  reset() {
+    useAnomaliesStore.setState({ ...initial });
+  },
+};
