@@ -82,7 +82,7 @@ export function ClassificationSection({ record }: { record: LogRecord }) {
                   type="button"
                   className="btn btn-ghost btn-xs"
                   title="All records of this pattern"
-                  onClick={() => openRecords({ query: patternTerm(pattern), range: ALL_TIME })}
+                  onClick={() => openRecords({ query: patternTerm(pattern), range: ALL_TIME }, false)}
                 >
                   {patternTerm(pattern)}
                 </button>

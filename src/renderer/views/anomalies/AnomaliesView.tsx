@@ -15,7 +15,7 @@ import { formatLocal, formatSpan, rangeLabel } from '../../lib/time';
 import { TemplateText } from '../../components/PatternBits';
 import { anomaliesActions, useAnomaliesStore } from './store';
 import { openRecords } from './api';
-import { countVsExpected, unusualPatterns, visibleWindows, windowTarget, type UnusualPattern } from './windows';
+import { countVsExpected, patternTarget, unusualPatterns, visibleWindows, windowTarget, type UnusualPattern } from './windows';
 import './anomalies.css';
 
 export function AnomaliesView() {
@@ -53,7 +53,7 @@ function CategoryMix() {
   const theme = useThemeStore((s) => s.theme);
   const option = useMemo(() => (data ? categoryOption(data, theme) : null), [data, theme]);
   return (
-    <section className="anomalies-section" data-testid="category-mix" data-total={data?.total ?? ''} data-series={data?.series.length ?? ''}>
+    <section className="anomalies-section" data-testid="category-mix" data-total={data?.total ?? ''} data-categories={data?.series.map((x) => x.category ?? 'none').join(',') ?? ''}>
       <div className="anomalies-section-head">
         <h3>Categories over time</h3>
         <span className="dim small">records per category, from the models and your corrections</span>
@@ -240,7 +240,7 @@ function UnusualRow({ u }: { u: UnusualPattern }) {
       className="anomaly-row"
       data-testid="unusual-pattern"
       data-pattern={u.pattern}
-      onClick={() => openRecords({ query: `pattern:${u.pattern}`, range: { kind: 'absolute', from: u.start, to: u.end } })}
+      onClick={() => openRecords(patternTarget(u))}
       title="Open its records in Explore"
     >
       <td className="anomaly-what">

@@ -11,8 +11,8 @@ import { describeError, isQueryError } from '../../api/errors';
 import { notices } from '../../stores/notices';
 import { useQueryStore } from '../../stores/query';
 import { useViewStore } from '../../stores/view';
-import { resolveRange } from '../../lib/time';
-import { anomaliesActions } from './store';
+import { resolveRange, sameRange } from '../../lib/time';
+import { anomaliesActions, useAnomaliesStore } from './store';
 import { windowsForQuery, type RecordsTarget } from './windows';
 
 let api: EngineApi | null = null;
@@ -44,9 +44,11 @@ export async function loadWindows(): Promise<void> {
   if (!api) return;
   const my = ++gen;
   const params = appliedParams();
+  const hint = useAnomaliesStore.getState().bucketHint;
+  const bucketMs = hint && sameRange(hint.range, useQueryStore.getState().applied.range) ? hint.bucketMs : null;
   anomaliesActions.start(my, params);
   try {
-    const res = await api.anomalies({ from: params.from, to: params.to, limit: 2000 });
+    const res = await api.anomalies({ from: params.from, to: params.to, bucketMs, limit: 2000 });
     let matched: { ids: Set<number>; sources: Set<string> } | null = null;
     if (params.query !== '') {
       const pats = await api.patterns({ ...params, limit: 1000, buckets: 1 });
@@ -78,8 +80,13 @@ export function loadAnomaliesView(): void {
   void loadCategories();
 }
 
-/** Show a window's (or a pattern's) records in Explore: its query and its time range, one run. */
-export function openRecords(target: RecordsTarget): void {
+/**
+ * Show a window's (or a pattern's) records in Explore: its query and its time range, one
+ * run. From a window, that range is judged at the window's bucket width (`bucketHint`).
+ */
+export function openRecords(target: RecordsTarget, fromWindow = true): void {
+  const bucketMs = useAnomaliesStore.getState().bucketMs;
+  anomaliesActions.setBucketHint(fromWindow && bucketMs >= 60_000 ? { range: target.range, bucketMs } : null);
   useViewStore.getState().setView('explore');
   useQueryStore.getState().submit(target.query, target.range);
 }

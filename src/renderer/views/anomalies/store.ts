@@ -7,6 +7,7 @@
 import { create } from 'zustand';
 import type { AnomalyWindow, CategoryHistogram } from '../../../shared/protocol';
 import type { AnomalyKind } from '../../lib/categories';
+import type { RangeSpec } from '../../lib/time';
 
 export interface WindowsRequest {
   query: string;
@@ -24,6 +25,12 @@ export interface AnomaliesState {
   /** The query narrowed the windows to the patterns it matches (how many of all). */
   narrowed: { kept: number; all: number } | null;
   hidden: AnomalyKind[];
+  /**
+   * A window's records were opened: judge that range at the bucket width the window was
+   * found at, so the histogram shades the same window (a narrower range would otherwise
+   * get finer buckets and be judged afresh).
+   */
+  bucketHint: { range: RangeSpec; bucketMs: number } | null;
   catGen: number;
   categories: CategoryHistogram | null;
   categoriesLoading: boolean;
@@ -39,6 +46,7 @@ const initial = {
   error: null,
   narrowed: null,
   hidden: [],
+  bucketHint: null,
   catGen: 0,
   categories: null,
   categoriesLoading: false,
@@ -64,6 +72,9 @@ export const anomaliesActions = {
     useAnomaliesStore.setState((s) => ({
       hidden: s.hidden.includes(kind) ? s.hidden.filter((k) => k !== kind) : [...s.hidden, kind],
     }));
+  },
+  setBucketHint(hint: AnomaliesState['bucketHint']) {
+    useAnomaliesStore.setState({ bucketHint: hint });
   },
   startCategories(gen: number) {
     useAnomaliesStore.setState({ catGen: gen, categoriesLoading: true, categoriesError: null });

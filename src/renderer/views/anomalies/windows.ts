@@ -14,15 +14,14 @@ export interface RecordsTarget {
 }
 
 /**
- * What to open for a window: its pattern (or its source) in its span. A drop is about
- * silence, which has no records, so the span before it is included: the last records
- * before the source went quiet.
+ * What to open for a window: its pattern (or its source) over its span with as much again
+ * on either side, so the histogram shows the window (shaded) against the usual; for a
+ * drop, the last records before the source went quiet.
  */
 export function windowTarget(w: AnomalyWindow): RecordsTarget {
   const query = w.pattern !== null ? patternTerm(w.pattern) : facetTerm('source', w.source);
   const span = Math.max(1, w.end - w.start);
-  const from = w.kind === 'drop' ? w.start - span : w.start;
-  return { query, range: { kind: 'absolute', from, to: w.end } };
+  return { query, range: { kind: 'absolute', from: w.start - span, to: w.end + span } };
 }
 
 export interface UnusualPattern {
@@ -38,6 +37,12 @@ export interface UnusualPattern {
   expected: number;
   start: number;
   end: number;
+}
+
+/** A pattern's records over the span of its windows, padded as a window's are. */
+export function patternTarget(u: Pick<UnusualPattern, 'pattern' | 'start' | 'end'>): RecordsTarget {
+  const span = Math.max(1, u.end - u.start);
+  return { query: patternTerm(u.pattern), range: { kind: 'absolute', from: u.start - span, to: u.end + span } };
 }
 
 /** Patterns with windows, the most unusual first (highest score, then most windows). */
