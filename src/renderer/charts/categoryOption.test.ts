@@ -41,7 +41,7 @@ describe('anomaly windows over the histogram', () => {
   ];
   it('shades the windows in range, clipped to it, coloured by kind', () => {
     const areas = anomalyAreas(h, windows);
-    expect(areas.map(([a, b]) => [a.xAxis, b.xAxis, a.itemStyle.color])).toEqual([
+    expect(areas.map(([a, b]) => [a!.xAxis, b!.xAxis, a!.itemStyle!.color])).toEqual([
       [1000, 2000, KIND_COLORS.spike],
       [3500, 4000, KIND_COLORS.drop],
     ]);
