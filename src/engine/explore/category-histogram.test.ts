@@ -64,6 +64,28 @@ describe('categoryHistogram on a real DuckDB file', () => {
     await engine.call('patternOverride', { id, category: null, severity: null });
   });
 
+  it("counts a row still pointing at a merged-away pattern under its survivor's class", async () => {
+    const [row] = await engine.store.read(
+      `SELECT id::DOUBLE AS id, template_id::INTEGER AS tid FROM logs WHERE message LIKE '%Failed password for admin%'`,
+    );
+    const survivor = Number(row!.tid);
+    await engine.store.write(
+      `INSERT INTO templates (id, template, first_ts, last_ts, count, example, merged_into)
+       VALUES (99999, 'Failed <*>', now()::TIMESTAMP, now()::TIMESTAMP, 1, 'x', ?)`,
+      [survivor],
+    );
+    await engine.store.write(`UPDATE logs SET template_id = 99999 WHERE id = ?`, [Number(row!.id)]);
+    try {
+      const res = await engine.call('search', { query: '"Failed password for admin"', limit: 5 });
+      expect(res.rows[0]).toMatchObject({ pattern: survivor, category: 'security', severityInferred: true });
+      const h = await engine.call('categoryHistogram', { query: '"Failed password"', from: null, to: null, buckets: 4 });
+      expect(h.series.map((s) => [s.category, sumOf(s.counts)])).toEqual([['security', 2]]);
+    } finally {
+      await engine.store.write(`UPDATE logs SET template_id = ? WHERE id = ?`, [survivor, Number(row!.id)]);
+      await engine.store.write(`DELETE FROM templates WHERE id = 99999`);
+    }
+  });
+
   it('puts pattern, category and effective severity (marked inferred) on rows', async () => {
     const res = await engine.call('search', { query: '"Failed password"', limit: 10 });
     expect(res.rows).toHaveLength(2);

@@ -2,7 +2,8 @@
  * Records per category per bucket: the mix of categories over time. Buckets as the level
  * histogram's (same range, same round widths), so the two charts line up. Counted per
  * pattern first and then joined to `templates`, so the query's own columns never meet
- * the templates' names, and a correction moves stored records at once.
+ * the templates' names, and a correction moves stored records at once. Rows of a pattern
+ * merged into another (one hop) count under the survivor's category.
  */
 import { CATEGORIES, isCategory, type Category } from '../../shared/categories';
 import type { CategoryHistogram, Params } from '../../shared/protocol';
@@ -24,7 +25,8 @@ export async function categoryHistogram(
     `WITH g AS (
        SELECT ((epoch_ms(ts) - ?::BIGINT) // ?::BIGINT)::INTEGER AS b, template_id AS tid, count(*)::INTEGER AS c
        FROM logs WHERE ${w.sql} GROUP BY ALL)
-     SELECT g.b, t.category, sum(g.c)::DOUBLE AS c FROM g LEFT JOIN templates t ON t.id = g.tid GROUP BY ALL`,
+     SELECT g.b, coalesce(s.category, t.category) AS category, sum(g.c)::DOUBLE AS c
+     FROM g LEFT JOIN templates t ON t.id = g.tid LEFT JOIN templates s ON s.id = t.merged_into GROUP BY ALL`,
     [start, bucketMs, ...w.params],
   );
   const keys: (Category | null)[] = [...CATEGORIES, null];

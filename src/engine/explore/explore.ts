@@ -16,11 +16,15 @@ export class QueryTextError extends Error {
 
 // Columns of a result row. ts goes out as fractional ms so microseconds survive the trip.
 // Category and inferred severity are read from the pattern (templates), as the query's
-// category:/severity fields are, so a correction shows on stored rows at once.
+// category:/severity fields are, so a correction shows on stored rows at once. A row can
+// still point at a pattern merged into another (one hop): the survivor speaks for it.
+const SURVIVOR = (alias: string) =>
+  `FROM templates ${alias} LEFT JOIN templates ${alias}_s ON ${alias}_s.id = ${alias}.merged_into WHERE ${alias}.id = template_id`;
 export const ROW_COLUMNS = `id::DOUBLE AS id, epoch_us(ts) / 1000.0 AS ts, level::INTEGER AS level, source, host, app,
-  message, format, line::DOUBLE AS line, parse_error, template_id::DOUBLE AS template_id,
-  (SELECT t_c.category FROM templates t_c WHERE t_c.id = template_id) AS category,
-  (SELECT t_s.severity FROM templates t_s WHERE t_s.id = template_id)::INTEGER AS pattern_severity`;
+  message, format, line::DOUBLE AS line, parse_error,
+  coalesce((SELECT t_m.merged_into FROM templates t_m WHERE t_m.id = template_id), template_id)::DOUBLE AS template_id,
+  (SELECT coalesce(t_c_s.category, t_c.category) ${SURVIVOR('t_c')}) AS category,
+  (SELECT coalesce(t_v_s.severity, t_v.severity) ${SURVIVOR('t_v')})::INTEGER AS pattern_severity`;
 
 export function toRow(r: Row): LogRow {
   return {

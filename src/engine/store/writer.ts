@@ -1,5 +1,5 @@
 import { listValue } from '@duckdb/node-api';
-import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { IngestRecord, FieldValue } from '../../ingest/record';
 import { levelCode, type Level } from '../../shared/levels';
@@ -34,8 +34,8 @@ interface Pending {
 interface StagedBatch {
   path: string;
   rows: number;
-  /** Bytes the JSON reader must accept as one object (a chunk line). */
-  maxChunkBytes: number;
+  /** Bytes the CSV reader must accept as one row (the longest staged row, as UTF-8 at worst). */
+  maxRowBytes: number;
   source: SourceRef;
   unparsed: number;
   minTs: number;
@@ -74,7 +74,7 @@ export class LogWriter {
   private closed = false;
   private knownFields = new Map<string, string>();
   readonly stats: WriterStats = { committed: 0, commits: 0, lastCommitMs: 0 };
-  /** Called after every commit with the number of rows it stored. */
+  /** Called after every commit with the number of rows it stored (0: only statements ran). */
   onCommit: (rows: number) => void = () => {};
   /** The current text of a pattern, for the templates table (set by the engine's miner). */
   templateText: (id: number) => string | null = () => null;
@@ -110,7 +110,7 @@ export class LogWriter {
     // crash left there was never committed, and goes.
     const stagingDir = join(dirname(store.file), 'staging');
     mkdirSync(stagingDir, { recursive: true });
-    for (const f of readdirSync(stagingDir)) if (f.endsWith('.ndjson')) rmSync(join(stagingDir, f), { force: true });
+    for (const f of readdirSync(stagingDir)) if (f.endsWith('.csv') || f.endsWith('.ndjson')) rmSync(join(stagingDir, f), { force: true });
     const w = new LogWriter(store, opts.maxQueuedRows ?? 250_000, opts.maxRowsPerCommit ?? 250_000, stagingDir);
     const [row] = await store.write('SELECT coalesce(max(id), 0)::BIGINT AS max FROM logs');
     w.nextId = Number(row!.max) + 1;
@@ -185,26 +185,18 @@ export class LogWriter {
     const ingestMicros = BigInt(Date.now()) * 1000n;
     const files = batches.filter((b) => b.rows);
     const rows = files.reduce((n, b) => n + b.rows, 0);
+    let changedOther = false;
     try {
       await conn.run('BEGIN');
       try {
-        try {
-          if (files.length) await this.insertStaged(files, ingestMicros);
-        } catch (err) {
-          // Text the JSON reader refuses (a lone UTF-16 surrogate from a receiver's JSON):
-          // write the files again with such text made well-formed rather than lose the
-          // commit. The insert is the transaction's first statement: nothing else is undone.
-          if (!/json|unicode|utf|surrogate/i.test(String((err as Error).message))) throw err;
-          await conn.run('ROLLBACK');
-          for (const b of files) restageWellFormed(b.path);
-          await conn.run('BEGIN');
-          await this.insertStaged(files, ingestMicros);
-        }
+        if (files.length) await this.insertStaged(files, ingestMicros);
         await this.updateSources(batches);
         const seen = mergeSeen(batches);
         if (seen.size) await this.updateTemplates(seen);
         for (const b of batches) if (b.alsoCommit) await this.store.write(b.alsoCommit.sql, b.alsoCommit.params);
-        for (const st of this.piggyback.splice(0)) await this.store.write(st.sql, st.params);
+        const piggybacked = this.piggyback.splice(0);
+        for (const st of piggybacked) await this.store.write(st.sql, st.params);
+        changedOther = piggybacked.length > 0;
         for (const build of this.beforeCommit) for (const st of build()) await this.store.write(st.sql, st.params);
         for (const b of batches) {
           for (const [name, type] of b.newFields) await conn.run('INSERT OR IGNORE INTO field_names VALUES (?, ?)', [name, type]);
@@ -221,7 +213,9 @@ export class LogWriter {
     this.stats.committed += rows;
     this.stats.commits++;
     this.stats.lastCommitMs = performance.now() - started;
-    if (rows) this.onCommit(rows);
+    // A commit of only piggybacked statements (the models' answers for patterns) changes
+    // what views show too: said like any commit, with no new rows.
+    if (rows || changedOther) this.onCommit(rows);
   }
 
   /**
