@@ -140,4 +140,32 @@ describe('anomalies in Chromium', () => {
     await page.click('[data-testid="view-anomalies"]');
     await expect.poll(() => page.getAttribute('[data-testid="category-mix"]', 'data-categories'), { timeout: 15_000 }).toBe(target);
   }, 60_000);
+
+  it('marks a severity the model inferred for lines without a level', async () => {
+    const file = writeFile(
+      tempDir(),
+      'auth.log',
+      [
+        'Mar  2 10:00:01 web1 sshd[100]: Failed password for root from 10.0.0.1 port 22 ssh2',
+        'Mar  2 10:00:02 web1 sshd[101]: Failed password for admin from 10.0.0.2 port 2222 ssh2',
+        'Mar  2 10:00:03 web1 nginx[7]: connect() failed (111: Connection refused) while connecting to upstream',
+      ].join('\n') + '\n',
+    );
+    await page.setInputFiles('[data-testid="file-input"]', file);
+    await page.click('[data-testid="view-explore"]');
+    await page.click('[data-testid="time-range"]');
+    await page.click('[data-testid="time-preset-all"]');
+    await page.fill('[data-testid="query-input"]', 'source:"auth.log"');
+    await page.press('[data-testid="query-input"]', 'Enter');
+    const badges = page.locator('[data-testid="log-row"] [data-inferred]');
+    // Rows come as the import commits; their severities once the models have answered.
+    await expect.poll(() => badges.count(), { timeout: 30_000 }).toBe(3);
+    expect(await badges.first().getAttribute('title')).toMatch(/inferred by the model/);
+    expect(await badges.first().textContent()).toMatch(/^~[A-Z]+$/);
+    await page.locator('[data-testid="log-row"]').first().click();
+    await expect.poll(() => page.locator('[data-testid="detail-severity"]').textContent(), { timeout: 10_000 }).toMatch(/inferred by the model · \d+% confidence/);
+    await setTheme('light');
+    await tidy();
+    await page.screenshot({ path: join(artifacts, 'anomalies-inferred-light.png') });
+  }, 60_000);
 });

@@ -11,8 +11,7 @@ import { formatLocal } from '../lib/time';
 import { levelKey } from '../lib/levels';
 import { CloseIcon } from './icons';
 import { CopyButton } from './CopyButton';
-import { LevelBadge } from './LevelBadge';
-import { ClassificationSection } from './Classification';
+import { ClassificationSection, SeverityBadge } from './Classification';
 
 const NO_ROWS: LogRow[] = [];
 
@@ -29,7 +28,7 @@ export function DetailPanel() {
       <header className="detail-head">
         {record ? (
           <>
-            <LevelBadge level={record.level} />
+            <SeverityBadge level={record.level} severity={record.severity ?? null} inferred={record.severityInferred ?? false} />
             <span className="mono detail-time">{formatLocal(record.ts)}</span>
             <span className="dim detail-src" title={record.source}>
               {basename(record.source)}
