@@ -32,6 +32,7 @@ export function HistogramPanel() {
   const setRange = useQueryStore((s) => s.setRange);
 
   const windows = useAnomaliesStore((s) => s.windows);
+  const windowsError = useAnomaliesStore((s) => s.error);
   const option = useMemo(() => (data ? histogramOption(data, theme, windows) : null), [data, theme, windows]);
   const lastBrush = useRef(0);
 
@@ -91,6 +92,11 @@ export function HistogramPanel() {
       )}
       {data && data.total === 0 && !loading && <div className="histogram-note">No records in this time range</div>}
       {!data && error && <div className="histogram-note error-text">{error}</div>}
+      {data && windowsError && (
+        <div className="histogram-windows-error error-text" data-testid="histogram-windows-error" title={windowsError}>
+          Anomaly windows could not be shown: {windowsError}
+        </div>
+      )}
       {loading && <div className="loading-bar" aria-hidden="true" />}
     </div>
   );
