@@ -29,4 +29,7 @@ export interface IngestRecord {
   templateId?: number | null;
   /** The pattern's variable values in this record, in order. */
   params?: string[] | null;
+  /** The per-record anomaly model's answer (set in the engine when the record is committed). */
+  anomaly?: number | null;
+  anomalous?: boolean | null;
 }

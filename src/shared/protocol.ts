@@ -47,8 +47,32 @@ export const LogRowSchema = z.object({
   /** Effective severity: `level`, else the pattern's inferred one (then severityInferred). */
   severity: LevelSchema.nullable().optional(),
   severityInferred: z.boolean().optional(),
+  /**
+   * The per-record anomaly model's score in [0, 1] and its decision, given when the record
+   * was stored (a person's correction applied); null when no anomaly model was in use.
+   */
+  anomaly: z.number().min(0).max(1).nullable().optional(),
+  anomalous: z.boolean().nullable().optional(),
 });
 export type LogRow = z.infer<typeof LogRowSchema>;
+
+/** One feature behind a record's anomaly score, for the detail panel's "why". */
+export const AnomalyReasonSchema = z.object({
+  feature: z.enum(['rarity', 'age', 'severity', 'category_rarity', 'param_z', 'burst']),
+  value: z.number(),
+  /** The feature's usual range in the model's training data. */
+  typical: z.tuple([z.number(), z.number()]),
+  /** Share of the isolating splits this feature made, 0..1. */
+  weight: z.number(),
+  outside: z.boolean(),
+  /** A short sentence for a person ("pattern seen for the first time"). */
+  text: z.string(),
+});
+export type AnomalyReason = z.infer<typeof AnomalyReasonSchema>;
+
+/** A person's verdict on a pattern or a record: normal, anomalous, or null (cleared). */
+export const AnomalyVerdictSchema = z.enum(['normal', 'anomalous']);
+export type AnomalyVerdict = z.infer<typeof AnomalyVerdictSchema>;
 
 /** A record with everything the store keeps about it. */
 export const LogRecordSchema = LogRowSchema.extend({
@@ -59,6 +83,13 @@ export const LogRecordSchema = LogRowSchema.extend({
   severityConfidence: z.number().nullable().optional(),
   /** 'category@1.0.0 severity@1.0.0' (the models that answered) or 'override'. */
   classifiedBy: z.string().nullable().optional(),
+  /** The features that drove the anomaly score, most weight first (stored for anomalous records; [] otherwise). */
+  anomalyReasons: z.array(AnomalyReasonSchema).nullable().optional(),
+  /** A person's verdict on this record or its pattern, when there is one ('record' wins over 'pattern'). */
+  anomalyVerdict: z
+    .object({ verdict: AnomalyVerdictSchema, on: z.enum(['record', 'pattern']) })
+    .nullable()
+    .optional(),
 });
 export type LogRecord = z.infer<typeof LogRecordSchema>;
 

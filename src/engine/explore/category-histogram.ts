@@ -8,7 +8,7 @@
 import { CATEGORIES, isCategory, type Category } from '../../shared/categories';
 import type { CategoryHistogram, Params } from '../../shared/protocol';
 import type { Store } from '../store/store';
-import { niceBucket, type Explorer } from './explore';
+import type { Explorer } from './explore';
 
 export async function categoryHistogram(
   store: Store,
@@ -17,10 +17,7 @@ export async function categoryHistogram(
 ): Promise<CategoryHistogram> {
   const started = performance.now();
   const w = await explorer.where(p.query, p.from, p.to);
-  const { from, to } = await explorer.range(p.from, p.to);
-  const bucketMs = niceBucket((to - from) / p.buckets);
-  const start = Math.floor(from / bucketMs) * bucketMs;
-  const n = Math.max(1, Math.ceil((to - start) / bucketMs));
+  const { start, bucketMs, n } = await explorer.buckets(p.from, p.to, p.buckets);
   const rows = await store.read(
     `WITH g AS (
        SELECT ((epoch_ms(ts) - ?::BIGINT) // ?::BIGINT)::INTEGER AS b, template_id AS tid, count(*)::INTEGER AS c

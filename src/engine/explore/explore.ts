@@ -220,13 +220,18 @@ export class Explorer {
     return { lo: Number(b.lo), hi: Number(b.hi) };
   }
 
+  /** About `buckets` round-width buckets over a range (open ends closed by the data). */
+  async buckets(from: number | null, to: number | null, buckets: number): Promise<{ start: number; bucketMs: number; n: number }> {
+    const r = await this.range(from, to);
+    const bucketMs = niceBucket((r.to - r.from) / buckets);
+    const start = Math.floor(r.from / bucketMs) * bucketMs;
+    return { start, bucketMs, n: Math.max(1, Math.ceil((r.to - start) / bucketMs)) };
+  }
+
   async histogram(p: Params<'histogram'>): Promise<Histogram> {
     const started = performance.now();
     const w = await this.where(p.query, p.from, p.to);
-    const { from, to } = await this.range(p.from, p.to);
-    const bucketMs = niceBucket((to - from) / p.buckets);
-    const start = Math.floor(from / bucketMs) * bucketMs;
-    const n = Math.max(1, Math.ceil((to - start) / bucketMs));
+    const { start, bucketMs, n } = await this.buckets(p.from, p.to, p.buckets);
     const rows = await this.store.read(
       `SELECT ((epoch_ms(ts) - ?::BIGINT) // ?::BIGINT)::INTEGER AS b, level::INTEGER AS level, count(*)::INTEGER AS c
        FROM logs WHERE ${w.sql} GROUP BY ALL`,

@@ -140,6 +140,35 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    description: 'anomaly scores per record, and people\'s verdicts on patterns and records',
+    sql: `
+      -- The per-record anomaly model's answer (src/engine/ml/anomaly), given when the row
+      -- is committed, a person's verdict applied: score in [0, 1] and decision. NULL when no
+      -- anomaly model was in use (missing or broken model files; rows stored before v6).
+      ALTER TABLE logs ADD COLUMN anomaly REAL;
+      ALTER TABLE logs ADD COLUMN anomalous BOOLEAN;
+      -- The features that drove the score (JSON array, most weight first), kept for the
+      -- anomalous records only: features depend on the stream's state at the time, so they
+      -- cannot be recomputed later, and the other records rarely need a why.
+      ALTER TABLE logs ADD COLUMN anomaly_reasons VARCHAR;
+
+      -- People's verdicts: a pattern (template_id) or one record (record_id) is 'normal' or
+      -- 'anomalous'. They win over the model at once, survive restarts, and refits learn
+      -- from them (records marked anomalous leave the baseline).
+      CREATE TABLE anomaly_overrides (
+        template_id UINTEGER,
+        record_id   BIGINT,
+        verdict     VARCHAR   NOT NULL,  -- 'normal' | 'anomalous'
+        template    VARCHAR,             -- the pattern's text when it was marked
+        updated_at  TIMESTAMP NOT NULL
+      );
+    `,
+  },
 ];
+
+// Helpers add migrations side by side: keep them in version order whatever order they were written in.
+migrations.sort((a, b) => a.version - b.version);
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1]!.version;

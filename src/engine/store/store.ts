@@ -86,11 +86,23 @@ async function migrate(conn: DuckDBConnection): Promise<void> {
   if (version > SCHEMA_VERSION) {
     throw new Error(`this database is at schema version ${version}, newer than this LogScope (${SCHEMA_VERSION}); upgrade LogScope`);
   }
-  for (const m of migrations.filter((m) => m.version > version)) {
+  // Each applied migration is also recorded by number ('migration:N'), so one written later
+  // with a lower number (developed side by side) still applies to a database already past it.
+  // Databases from before that record had every version up to theirs.
+  const applied = new Set<number>();
+  if (version > 0) {
+    const keys = (await conn.runAndReadAll(`SELECT key FROM meta WHERE key LIKE 'migration:%'`)).getRowObjects();
+    for (const k of keys) applied.add(Number(String(k.key).slice('migration:'.length)));
+    if (!keys.length) for (const m of migrations) if (m.version <= version) applied.add(m.version);
+  }
+  for (const m of migrations.filter((m) => !applied.has(m.version))) {
     await conn.run('BEGIN');
     try {
       await conn.run(m.sql);
-      await conn.run(`INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)`, [String(m.version)]);
+      await conn.run(`INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)`, [String(Math.max(version, m.version))]);
+      version = Math.max(version, m.version);
+      for (const v of [...applied, m.version]) await conn.run(`INSERT OR IGNORE INTO meta VALUES ('migration:' || ?::VARCHAR, 'applied')`, [String(v)]);
+      applied.add(m.version);
       await conn.run('COMMIT');
     } catch (err) {
       await conn.run('ROLLBACK');

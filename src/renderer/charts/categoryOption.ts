@@ -1,13 +1,10 @@
 /** The category mix over time: stacked bars per category on a local-time axis. Pure. */
 import type { CategoryHistogram } from '../../shared/protocol';
 import { CATEGORY_COLORS, CATEGORY_ORDER, categoryKey } from '../lib/categories';
-import { formatCompact } from '../lib/format';
 import { formatLocal, formatSpan } from '../lib/time';
 import type { Theme } from '../stores/theme';
 import type { ChartOption } from './echarts';
-import { CHART_COLORS } from './histogramOption';
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+import { CHART_COLORS, countsOverTime, escapeHtml } from './histogramOption';
 
 export type CategorySeriesKey = (typeof CATEGORY_ORDER)[number];
 
@@ -33,10 +30,8 @@ export function categoryOption(h: CategoryHistogram, theme: Theme): ChartOption 
   const n = Math.max(1, h.series.reduce((m, s) => Math.max(m, s.counts.length), 0));
   const series = categorySeries(h);
   return {
-    backgroundColor: 'transparent',
-    animation: false,
+    ...countsOverTime(h.start, h.start + n * h.bucketMs, theme),
     grid: { left: 44, right: 12, top: 34, bottom: 22 },
-    textStyle: { fontFamily: 'inherit' },
     legend: {
       top: 0,
       left: 0,
@@ -46,22 +41,6 @@ export function categoryOption(h: CategoryHistogram, theme: Theme): ChartOption 
       textStyle: { color: c.text, fontSize: 11 },
       pageTextStyle: { color: c.text },
       data: series.map((s) => categoryLabel(s.key)),
-    },
-    xAxis: {
-      type: 'time',
-      min: h.start,
-      max: h.start + n * h.bucketMs,
-      axisLine: { lineStyle: { color: c.axis } },
-      axisTick: { show: false },
-      axisLabel: { color: c.text, fontSize: 11, hideOverlap: true },
-      splitLine: { show: false },
-    },
-    yAxis: {
-      type: 'value',
-      minInterval: 1,
-      splitNumber: 3,
-      axisLabel: { color: c.text, fontSize: 11, formatter: (v: number) => formatCompact(v) },
-      splitLine: { lineStyle: { color: c.split } },
     },
     tooltip: {
       trigger: 'axis',

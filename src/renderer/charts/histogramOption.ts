@@ -39,7 +39,33 @@ export const CHART_COLORS: Record<
   },
 };
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** What every counts-over-time chart shares: a local-time x axis over [min, max], counts up the y axis. */
+export function countsOverTime(min: number, max: number, theme: Theme) {
+  const c = CHART_COLORS[theme];
+  return {
+    backgroundColor: 'transparent',
+    animation: false,
+    textStyle: { fontFamily: 'inherit' },
+    xAxis: {
+      type: 'time' as const,
+      min,
+      max,
+      axisLine: { lineStyle: { color: c.axis } },
+      axisTick: { show: false },
+      axisLabel: { color: c.text, fontSize: 11, hideOverlap: true },
+      splitLine: { show: false },
+    },
+    yAxis: {
+      type: 'value' as const,
+      minInterval: 1,
+      splitNumber: 3,
+      axisLabel: { color: c.text, fontSize: 11, formatter: (v: number) => formatCompact(v) },
+      splitLine: { lineStyle: { color: c.split } },
+    },
+  };
+}
 
 /** One bar series per level that has any count, least severe at the bottom. */
 export function histogramSeries(h: Histogram) {
@@ -89,26 +115,8 @@ export function histogramOption(h: Histogram, theme: Theme, windows: readonly An
   const series = histogramSeries(h);
   const areas = anomalyAreas(h, windows);
   const option: ChartOption = {
-    backgroundColor: 'transparent',
-    animation: false,
+    ...countsOverTime(h.start, h.start + n * h.bucketMs, theme),
     grid: { left: 44, right: 12, top: 10, bottom: 22 },
-    textStyle: { fontFamily: 'inherit' },
-    xAxis: {
-      type: 'time',
-      min: h.start,
-      max: h.start + n * h.bucketMs,
-      axisLine: { lineStyle: { color: c.axis } },
-      axisTick: { show: false },
-      axisLabel: { color: c.text, fontSize: 11, hideOverlap: true },
-      splitLine: { show: false },
-    },
-    yAxis: {
-      type: 'value',
-      minInterval: 1,
-      splitNumber: 3,
-      axisLabel: { color: c.text, fontSize: 11, formatter: (v: number) => formatCompact(v) },
-      splitLine: { lineStyle: { color: c.split } },
-    },
     tooltip: {
       trigger: 'axis',
       axisPointer: { type: 'shadow' },
