@@ -16,6 +16,8 @@ import { MinerService } from './patterns/miner-service';
 import { PatternQueries } from './patterns/pattern-queries';
 import { AnomalyWindowsQuery } from './ml/anomaly/windows-query';
 import { MlService } from './ml/ml-service';
+import { AnomalyEngine, AnomalyNotFoundError } from './ml/anomaly/anomaly-engine';
+import { RefitRefusedError } from './ml/anomaly/service';
 import { defaultModelsDir } from './ml/models-dir';
 import { Store } from './store/store';
 import { LogWriter } from './store/writer';
@@ -36,6 +38,8 @@ export interface EngineOptions {
   defaultZone?: string;
   /** The ONNX models' folder (models-dir.ts finds the shipped one); null runs without models. */
   modelsDir?: string | null;
+  /** The shipped anomaly model's folder (tests point it elsewhere); undefined: models/ as found. */
+  anomalyModelDir?: string | null;
 }
 
 /** `peer`: the connection that called (live tail sends its batches there). */
@@ -62,7 +66,7 @@ export class Engine {
   private readonly anomalyWindows: AnomalyWindowsQuery;
 
   private constructor(
-    readonly opts: Required<EngineOptions>,
+    readonly opts: Required<Omit<EngineOptions, 'anomalyModelDir'>> & Pick<EngineOptions, 'anomalyModelDir'>,
     readonly store: Store,
     readonly writer: LogWriter,
     readonly explorer: Explorer,
@@ -74,6 +78,8 @@ export class Engine {
     readonly tail: TailHub,
     /** Category and severity per pattern (src/engine/ml/ml-service.ts). */
     readonly ml: MlService,
+    /** Per-record anomaly scores, verdicts and refits (src/engine/ml/anomaly/anomaly-engine.ts). */
+    readonly anomaly: AnomalyEngine,
   ) {
     this.events.setMaxListeners(0);
     live.onChange = (sources) => this.emit('liveSourcesChanged', { sources });
@@ -97,8 +103,27 @@ export class Engine {
         mode: opts.mode,
         live: live.summary(),
         patterns: patterns.health(),
-        models: ml.status().map((m) => ({ name: m.name, state: m.state, reason: m.reason, version: m.version })),
+        models: [...ml.status().map((m) => ({ name: m.name, state: m.state, reason: m.reason, version: m.version })), anomaly.status()],
       }),
+      anomalyOverride: async (p) => {
+        try {
+          const updated = await anomaly.setVerdict({ templateId: p.templateId, recordId: p.recordId }, p.verdict);
+          return { templateId: p.templateId ?? null, recordId: p.recordId ?? null, verdict: p.verdict, updated };
+        } catch (err) {
+          if (err instanceof AnomalyNotFoundError) throw new CallError({ code: 'not_found', message: err.message });
+          throw err;
+        }
+      },
+      anomalyOverrides: async () => ({ overrides: await anomaly.verdicts() }),
+      anomalyRefit: async (p) => {
+        try {
+          return { jobId: anomaly.refit(p.from, p.to) };
+        } catch (err) {
+          if (err instanceof RefitRefusedError) throw new CallError({ code: 'bad_request', message: err.message });
+          throw err;
+        }
+      },
+      anomalyRefitCancel: async (p) => ({ cancelled: anomaly.cancel(p.jobId) }),
       patternOverride: async (p) => {
         const cls = await ml.setOverride(p.id, { category: p.category, severity: p.severity });
         return { id: p.id, class: cls };
@@ -108,7 +133,10 @@ export class Engine {
       categoryHistogram: (p) => categoryHistogram(store, explorer, p),
       facets: (p) => explorer.facets(p),
       fields: () => explorer.fields(),
-      record: (p) => explorer.record(p.id),
+      record: async (p) => {
+        const rec = await explorer.record(p.id);
+        return rec && { ...rec, anomalyVerdict: await anomaly.verdictOf(rec.id, rec.pattern ?? null) };
+      },
       context: async (p) => ({ rows: await explorer.context(p.id, p.before, p.after) }),
       parseQuery: async (p) => ({ error: await explorer.checkQuery(p.query) }),
       sources: () => explorer.sources(),
@@ -166,7 +194,16 @@ export class Engine {
       },
     });
     const tail = await TailHub.open(store, explorer);
-    engine = new Engine(opts, store, writer, explorer, importer, patterns, settings, live, tail, ml);
+    const anomaly = await AnomalyEngine.open({
+      dataDir: opts.dataDir,
+      store,
+      writer,
+      severityOf: (id) => ml.severityFor(id),
+      templateText: (id) => patterns.miner.get(id)?.template ?? null,
+      emit: (d) => engine?.emit('anomalyRefitProgressed', d),
+      defaultModelDir: opts.anomalyModelDir,
+    });
+    engine = new Engine(opts, store, writer, explorer, importer, patterns, settings, live, tail, ml, anomaly);
     // The desktop app's receivers are the settings' (`logscope serve` starts its own from flags).
     if (opts.mode === 'desktop') await applyReceiverSettings(live, settings.current.receivers, null, (m) => console.error(`logscope: ${m}`));
     return engine;
@@ -232,6 +269,8 @@ export class Engine {
     await this.ml.close();
     this.patterns.close();
     await this.writer.close();
+    // After the writer: its last commits still wait for their scores.
+    this.anomaly.close();
     if (this.dataChangedTimer) clearTimeout(this.dataChangedTimer);
     this.store.close();
   }

@@ -370,6 +370,60 @@ export const methods = {
         .nullable(),
     }),
   },
+  /**
+   * A person marks a pattern (templateId) or one record (recordId) as normal or anomalous
+   * (null clears it). Applies at once to the stored rows (a pattern marked normal scores 0
+   * and is not anomalous, marked anomalous scores 1), to records that arrive later, survives
+   * restarts, and the next refit learns from it. not_found when the pattern or record does
+   * not exist (any more).
+   */
+  anomalyOverride: {
+    params: z
+      .object({
+        templateId: z.number().int().min(0).optional(),
+        recordId: z.number().int().min(1).optional(),
+        verdict: AnomalyVerdictSchema.nullable(),
+      })
+      .refine((p) => (p.templateId === undefined) !== (p.recordId === undefined), {
+        message: 'give exactly one of templateId and recordId',
+      }),
+    result: z.object({
+      templateId: z.number().int().nullable(),
+      recordId: z.number().int().nullable(),
+      verdict: AnomalyVerdictSchema.nullable(),
+      /** Stored records whose score or decision changed. */
+      updated: z.number().int(),
+    }),
+  },
+  /** The corrections in force, newest first. */
+  anomalyOverrides: {
+    params: z.object({}).default({}),
+    result: z.object({
+      overrides: z.array(
+        z.object({
+          templateId: z.number().int().nullable(),
+          recordId: z.number().int().nullable(),
+          verdict: AnomalyVerdictSchema,
+          template: z.string().nullable(),
+          updatedAt: EpochMs,
+        }),
+      ),
+    }),
+  },
+  /**
+   * "Learn from this range": refit the per-record anomaly model on the records in [from, to)
+   * in a worker (records marked anomalous left out). Progress and the end come as
+   * anomalyRefitProgressed events; the old model serves until the new one is in. Refused
+   * (bad_request, with why) on an empty or too small range or while another refit runs.
+   */
+  anomalyRefit: {
+    params: z.object({ from: EpochMs, to: EpochMs }),
+    result: z.object({ jobId: z.string() }),
+  },
+  anomalyRefitCancel: {
+    params: z.object({ jobId: z.string().max(100) }),
+    result: z.object({ cancelled: z.boolean() }),
+  },
   search: {
     params: QueryParams.extend({
       limit: z.number().int().min(1).max(10_000).default(200),
@@ -557,6 +611,18 @@ export const methodNames = Object.keys(methods) as MethodName[];
 
 export const events = {
   importProgressed: ImportProgressSchema,
+  /** A refit's progress (state 'running'), then its end: 'done' (the new model is in use), 'failed' or 'cancelled'. */
+  anomalyRefitProgressed: z.object({
+    jobId: z.string(),
+    state: z.enum(['running', 'done', 'failed', 'cancelled']),
+    phase: z.string(),
+    /** 0..1 within the phase. */
+    fraction: z.number(),
+    /** Why it failed, or what the new model was fitted on. */
+    message: z.string().nullable(),
+    /** Scheduled refits say so; the UI may show them quietly. */
+    scheduled: z.boolean(),
+  }),
   /** Something stored changed (an import committed a batch): views may refresh. */
   dataChanged: z.object({ records: z.number().int() }),
   /** The settings were changed (by this or another window, or the app menu). */

@@ -24,7 +24,8 @@ export const ROW_COLUMNS = `id::DOUBLE AS id, epoch_us(ts) / 1000.0 AS ts, level
   message, format, line::DOUBLE AS line, parse_error,
   coalesce((SELECT t_m.merged_into FROM templates t_m WHERE t_m.id = template_id), template_id)::DOUBLE AS template_id,
   (SELECT coalesce(t_c_s.category, t_c.category) ${SURVIVOR('t_c')}) AS category,
-  (SELECT coalesce(t_v_s.severity, t_v.severity) ${SURVIVOR('t_v')})::INTEGER AS pattern_severity`;
+  (SELECT coalesce(t_v_s.severity, t_v.severity) ${SURVIVOR('t_v')})::INTEGER AS pattern_severity,
+  anomaly::DOUBLE AS anomaly, anomalous`;
 
 export function toRow(r: Row): LogRow {
   return {
@@ -39,6 +40,9 @@ export function toRow(r: Row): LogRow {
     line: Number(r.line),
     parseError: r.parse_error === null ? null : String(r.parse_error),
     ...classOfRow(r),
+    // Stored as REAL: rounded so 0.8 reads back as 0.8, not 0.800000011920929.
+    anomaly: r.anomaly === null || r.anomaly === undefined ? null : Math.round(Number(r.anomaly) * 1e6) / 1e6,
+    anomalous: r.anomalous === null || r.anomalous === undefined ? null : Boolean(r.anomalous),
   };
 }
 
@@ -283,7 +287,7 @@ export class Explorer {
   async record(id: number): Promise<LogRecord | null> {
     const rows = await this.store.read(
       `SELECT ${ROW_COLUMNS}, epoch_us(ingest_ts) / 1000.0 AS ingest_ts, status, method, path, client, bytes::DOUBLE AS bytes,
-         duration_ms, fields::VARCHAR AS fields FROM logs WHERE id = ?`,
+         duration_ms, fields::VARCHAR AS fields, anomaly_reasons FROM logs WHERE id = ?`,
       [id],
     );
     const r = rows[0];
@@ -308,6 +312,7 @@ export class Explorer {
       categoryConfidence: num(t?.cc),
       severityConfidence: row.severityInferred ? num(t?.sc) : null,
       classifiedBy: t?.classified_by == null ? null : String(t.classified_by),
+      anomalyReasons: r.anomaly_reasons == null ? (row.anomaly === null ? null : []) : (JSON.parse(String(r.anomaly_reasons)) as LogRecord['anomalyReasons']),
     };
   }
 

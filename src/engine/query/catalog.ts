@@ -16,6 +16,8 @@
  *   category     the pattern's category (TAXONOMY.md; models or a person's override)
  *   severity     the effective level: the record's own, else its pattern's inferred one
  *                (`severity>=warn`; `level:none severity:error` finds inferred errors)
+ *   anomaly      the record's anomaly score, 0..1 (`anomaly>=0.8`)
+ *   anomalous    the anomaly model's decision, `anomalous:true` / `anomalous:false`
  * `parse_error:*` finds the lines no format parsed. Built-in names match in any case
  * (`Level:error`) and win over a JSON field of the same name; JSON field names match exactly.
  */
@@ -82,6 +84,10 @@ export const BUILTIN_FIELDS: readonly FieldInfo[] = [
     type: 'level',
     source: { kind: 'expr', sql: '(CASE WHEN level <> 0 THEN level ELSE coalesce((SELECT ts.severity FROM templates ts WHERE ts.id = template_id), 0) END)' },
   },
+  // The per-record anomaly model's answer, stored with the row (a person's verdict applied):
+  // `anomaly>=0.8`, `anomalous:true`. Rows scored by no model have neither.
+  { name: 'anomaly', type: 'number', source: column('anomaly') },
+  { name: 'anomalous', type: 'text', source: { kind: 'expr', sql: "(CASE WHEN anomalous THEN 'true' WHEN NOT anomalous THEN 'false' END)" } },
 ];
 
 /** field_names.type is what ingest saw in the JSON; anything numeric compares as a number. */

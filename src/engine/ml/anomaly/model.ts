@@ -73,6 +73,11 @@ export class AnomalyModel {
     } catch (err) {
       throw new Error(`the model card ${cardFile} is not usable: ${(err as Error).message}`);
     }
+    // A truncated or replaced file is refused before onnxruntime sees it.
+    const digest = createHash('sha256').update(bytes).digest('hex');
+    if (card.sha256 && digest !== card.sha256) {
+      throw new Error(`${file}: sha256 ${digest.slice(0, 12)}… does not match the card's ${card.sha256.slice(0, 12)}… (truncated or replaced)`);
+    }
     return AnomalyModel.fromBytes(new Uint8Array(bytes), card, file);
   }
 

@@ -51,6 +51,11 @@ export interface AnomalyServiceOptions {
   maxRecords?: number;
   /** Folder of the shipped default model (tests point it elsewhere); default: models/. */
   defaultModelDir?: string | null;
+  /**
+   * A condition on logs rows (our own SQL, never user text) that a refit's records must meet:
+   * the engine leaves out the records people marked anomalous, so they are not learnt as usual.
+   */
+  baselineWhere?: string;
 }
 
 export const MIN_REFIT_RECORDS = 1000;
@@ -72,6 +77,8 @@ export class AnomalyService {
   private constructor(
     private readonly opts: AnomalyServiceOptions,
     model: AnomalyModel | null,
+    /** Why no model is in use, or why a model was passed over (health says it). */
+    readonly loadProblems: string[] = [],
   ) {
     this.current = model;
   }
@@ -81,16 +88,20 @@ export class AnomalyService {
     const userDir = join(opts.dataDir, 'models');
     const shipped = opts.defaultModelDir === undefined ? shippedModelDir() : opts.defaultModelDir;
     let model: AnomalyModel | null = null;
+    const problems: string[] = [];
     for (const dir of [userDir, shipped]) {
       if (!dir || !existsSync(join(dir, MODEL_FILE)) || !existsSync(join(dir, CARD_FILE))) continue;
       try {
         model = await AnomalyModel.load(dir);
         break;
       } catch (err) {
-        console.error(`logscope: the anomaly model in ${dir} could not be loaded (${(err as Error).message}); trying the next`);
+        const why = `the anomaly model in ${dir} could not be loaded (${(err as Error).message})`;
+        problems.push(why);
+        console.error(`logscope: ${why}; trying the next`);
       }
     }
-    return new AnomalyService(opts, model);
+    if (!model && !problems.length) problems.push(`no anomaly model: neither ${userDir} nor the shipped models folder has ${MODEL_FILE} and ${CARD_FILE}`);
+    return new AnomalyService(opts, model, problems);
   }
 
   get model(): AnomalyModel | null {
@@ -241,7 +252,7 @@ export class AnomalyService {
     onProgress?: (p: RefitProgress) => void,
   ): Promise<RecordColumns> {
     const range = [Math.ceil(from * 1000), Math.ceil(to * 1000)];
-    const where = `ts >= make_timestamp(?::BIGINT) AND ts < make_timestamp(?::BIGINT)`;
+    const where = `ts >= make_timestamp(?::BIGINT) AND ts < make_timestamp(?::BIGINT)${this.opts.baselineWhere ? ` AND ${this.opts.baselineWhere}` : ''}`;
     const [c] = await store.read(`SELECT count(*)::DOUBLE AS n FROM logs WHERE ${where}`, range);
     let n = Number(c?.n ?? 0);
     const min = this.opts.minRecords ?? MIN_REFIT_RECORDS;
