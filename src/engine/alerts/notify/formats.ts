@@ -34,7 +34,8 @@ export function slackBody(m: Message, url: string | null): unknown {
     { type: 'section', text: { type: 'mrkdwn', text: cut(lines.join('\n'), 3000) } },
   ];
   if (context.length > 0) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: cut(context.join(' · '), 3000) }] });
-  return { text: cut(title, 3000), blocks };
+  // `text` is the fallback shown in Slack's own notifications, and it is mrkdwn: <!channel> would ping everyone.
+  return { text: cut(slackEscape(title), 3000), blocks };
 }
 
 const htmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
