@@ -214,6 +214,14 @@ describe('notifications', () => {
     expect(pageCommands(fake)).toEqual([{ type: 'navigate', target }]);
   });
 
+  it("a fired alert's notification opens its records over the window it fired in", async () => {
+    const { fake } = await running();
+    const target = { view: 'explore', query: 'level>=error host:web-1', from: 1_700_000_000_000, to: 1_700_000_060_000 };
+    fake.engine.say({ type: 'notify', title: 'Disk full on web-1', body: '42 records in 1m (above 20)', topic: 'alert', target });
+    fake.notifications.instances[0]!.emit('click');
+    expect(pageCommands(fake)).toEqual([{ type: 'navigate', target }]);
+  });
+
   it('a target for a page still loading is delivered when it has loaded', async () => {
     const { fake } = await running();
     fake.window.webContents.emit('did-start-loading');

@@ -16,6 +16,8 @@ describe('parseEngineMessage', () => {
       topic: 'import',
       target,
     });
+    const alertTarget = { view: 'explore', query: 'host:web-1', from: 1_700_000_000_000, to: 1_700_000_060_000 };
+    expect(parseEngineMessage({ type: 'notify', title: 'T', body: '', topic: 'alert', target: alertTarget })).toMatchObject({ target: alertTarget });
     expect(parseEngineMessage({ type: 'alerts', open: 3 })).toEqual({ type: 'alerts', open: 3 });
     const settings = {
       type: 'settings',
@@ -29,6 +31,7 @@ describe('parseEngineMessage', () => {
     for (const raw of [
       { type: 'notify', title: 'T', body: 'B', target: { view: '../../etc' } },
       { type: 'notify', title: 'T', body: 'B', target: { query: 'x' } },
+      { type: 'notify', title: 'T', body: 'B', target: { view: 'explore', from: 'now' } },
       { type: 'notify', title: 'T', body: 'B', topic: 'spam' },
       { type: 'alerts', open: -1 },
       { type: 'alerts', open: 1.5 },

@@ -12,6 +12,9 @@ export const PageTargetSchema = z.object({
   view: z.string().regex(/^[a-z][a-z-]{0,31}$/),
   /** Query text for the search bar. */
   query: z.string().max(10_000).optional(),
+  /** The time range to show it over (epoch ms, either end open): an alert's window. */
+  from: z.number().finite().optional(),
+  to: z.number().finite().optional(),
 });
 export type PageTarget = z.output<typeof PageTargetSchema>;
 

@@ -35,6 +35,17 @@ describe('page commands from the desktop shell', () => {
     stop();
   });
 
+  it('navigate with a time range shows the query over exactly that range', () => {
+    const win = fakeWindow();
+    const stop = bindPageCommands(win);
+    const target = { view: 'explore', query: 'host:web-1', from: 1_700_000_000_000, to: 1_700_000_060_000 };
+    win.post({ kind: PAGE_COMMAND_KIND, command: { type: 'navigate', target } });
+    expect(useQueryStore.getState().applied).toMatchObject({ query: 'host:web-1', range: { kind: 'absolute', from: 1_700_000_000_000, to: 1_700_000_060_000 } });
+    win.post({ kind: PAGE_COMMAND_KIND, command: { type: 'navigate', target: { view: 'explore', query: 'x', from: 'yesterday' } } });
+    expect(useQueryStore.getState().applied.query).toBe('host:web-1');
+    stop();
+  });
+
   it('ignores other windows, other kinds and malformed commands', () => {
     const win = fakeWindow();
     const stop = bindPageCommands(win);

@@ -14,9 +14,11 @@ export const PAGE_COMMAND_KIND = 'logscope-page-command';
 export function runPageCommand(command: PageCommand): void {
   switch (command.type) {
     case 'navigate': {
-      const { view, query } = command.target;
+      const { view, query, from, to } = command.target;
       const known = (VIEWS as readonly string[]).includes(view) ? (view as View) : 'explore';
-      if (query !== undefined) useQueryStore.getState().submit(query);
+      // A range with it (an alert's window) is shown exactly, so the records behind it are on screen.
+      const range = from !== undefined || to !== undefined ? { kind: 'absolute' as const, from: from ?? null, to: to ?? null } : undefined;
+      if (query !== undefined || range) useQueryStore.getState().submit(query, range);
       useViewStore.getState().setView(known);
       return;
     }
