@@ -8,18 +8,23 @@
  * 2. Words: identifiers are split at camelCase and punctuation (`NameSystem.addStoredBlock`
  *    → name system add stored block), lower-cased; digits dropped (`eth0` → eth); `<*>`
  *    becomes the word `var`-marker so "user <*>" and "port <*>" are features.
- * 3. Features: word unigrams, word bigrams and character 3–4-grams of each word (so
- *    `authenticate`, `authentication`, `unauthenticated` share evidence), each hashed
- *    (FNV-1a) into `buckets` slots; weights summed per slot, then L2-normalised so long and
- *    short messages weigh alike.
+ * 3. Features: word unigrams, their stems (a small suffix stripper, so `connected`,
+ *    `connecting`, `connections` are one feature), stem bigrams, character 3–4-grams of
+ *    each word (so `authenticate` and `unauthenticated` share evidence), and the groups of a
+ *    hand-written lexicon (lexicon.ts: words known across systems to signal a subsystem or a
+ *    severity — refused, denied, corrupt, panic, deprecated …). Each is hashed (FNV-1a)
+ *    into `buckets` slots; weights summed per slot, then L2-normalised so long and short
+ *    messages weigh alike. The lexicon groups generalise to systems the training data
+ *    never saw better than hashed n-grams do, which learn each system's vocabulary.
  *
  * The ONNX graph does the rest (an embedding-bag: gather rows by index, weight, sum).
  * Changing anything here changes what models mean: bump FEATURES_VERSION, and the runtime
  * will refuse models trained with another version.
  */
 import { tokenize } from '../../ingest/patterns/tokenize';
+import { lexiconGroups, stem } from './lexicon';
 
-export const FEATURES_VERSION = 1;
+export const FEATURES_VERSION = 2;
 
 export interface FeatureConfig {
   version: number;
@@ -40,12 +45,17 @@ export interface Features {
 const VAR_WORD = 'qvarq';
 /** Characters read per text before masking: bounded work whatever the input. */
 const MAX_CHARS = 2000;
-const WEIGHT = { word: 1, bigram: 0.8, char: 1 };
+// Char n-grams are many per word and learn a system's own vocabulary; kept light so the lexicon
+// groups and stems, which carry across systems, weigh more after normalising.
+const WEIGHT = { word: 1, stem: 0.7, bigram: 0.3, char: 0.2, lexicon: 2 };
 
 /** The masked, lower-cased words of a text, as the features see them. */
 export function featureWords(text: string, maxWords = DEFAULT_FEATURES.maxWords): string[] {
   const masked = tokenize(text.slice(0, MAX_CHARS), 160).masked.join(' ');
   const spaced = masked
+    // negations are evidence (can't find / found): keep them as the word `not`
+    .replace(/\bcan'?t\b/gi, 'cannot')
+    .replace(/n't\b/gi, ' not')
     .replace(/<\*>/g, ` ${VAR_WORD} `)
     // camelCase and ACRONYMWord boundaries: addStoredBlock, HTTPServer
     .replace(/([a-z])([A-Z])/g, '$1 $2')
@@ -81,10 +91,12 @@ export function featurize(text: string, config: FeatureConfig = DEFAULT_FEATURES
     acc.set(b, (acc.get(b) ?? 0) + w);
   };
   const words = featureWords(typeof text === 'string' ? text : '', config.maxWords);
+  const stems = words.map(stem);
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     add('w|' + w, WEIGHT.word);
-    if (i > 0) add('b|' + words[i - 1] + ' ' + w, WEIGHT.bigram);
+    if (stems[i] !== w) add('s|' + stems[i], WEIGHT.stem);
+    if (i > 0) add('b|' + stems[i - 1] + ' ' + stems[i], WEIGHT.bigram);
     if (w !== '<*>' && w.length > 2) {
       const padded = '<' + w + '>';
       for (let n = 3; n <= 4; n++) {
@@ -92,6 +104,7 @@ export function featurize(text: string, config: FeatureConfig = DEFAULT_FEATURES
       }
     }
   }
+  for (const g of lexiconGroups(stems)) add('l|' + g, WEIGHT.lexicon);
   if (words.length === 0) add('empty|', 1);
   // Deterministic order (by bucket) so the same text gives the same bytes everywhere.
   const keys = [...acc.keys()].sort((a, b) => a - b);

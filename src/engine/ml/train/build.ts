@@ -11,11 +11,11 @@ import type { TrainRow } from './data';
 import { INPUTS, linearBagGraph, OUTPUT } from './onnx-graph';
 import { DEFAULT_TASK_OPTIONS, FeatureCache, labelCounts, TASK_LABELS, trainTask, type Task, type TaskOptions } from './tasks';
 
-export const MODEL_VERSION: Record<Task, string> = { category: '1.0.0', severity: '1.0.0' };
+export const MODEL_VERSION: Record<Task, string> = { category: '2.0.0', severity: '2.0.0' };
 
 const DESCRIPTION: Record<Task, string> = {
   category:
-    'The subsystem a log event is about (TAXONOMY.md: security, hardware, storage, database, network, resource, performance, application, access, lifecycle, other), from the text of its template. Input: hashed word, bigram and character n-gram features (src/engine/ml/features.ts); the graph sums their rows of a weight matrix (an embedding bag), adds a bias and applies softmax.',
+    'The subsystem a log event is about (TAXONOMY.md: security, hardware, storage, database, network, resource, performance, application, access, lifecycle, other), from the text of its template. Input: hashed features (src/engine/ml/features.ts): words, their stems, stem bigrams, light character 3-4-grams, and the groups of a hand-written lexicon of words that signal subsystems and severities across systems (src/engine/ml/lexicon.ts); the graph sums their rows of a weight matrix (an embedding bag), adds a bias and applies softmax.',
   severity:
     "The level a log event's template usually carries, on LogScope's scale (trace..fatal), for records whose source gives none. Same features and graph as the category model.",
 };
@@ -58,7 +58,7 @@ export function buildModel(
     features: { version: opts.features.version, buckets: opts.features.buckets, maxWords: opts.features.maxWords },
     training: {
       command: 'npm run train',
-      algorithm: 'multinomial logistic regression on hashed sparse features, AdaGrad with L2, class-balanced sample weights',
+      algorithm: 'multinomial logistic regression on hashed sparse features, AdaGrad with L2, class-balance sample weights (count^-balancePower)',
       seed: opts.train.seed,
       hyperparameters: { epochs: opts.train.epochs, learningRate: opts.train.learningRate, l2: opts.train.l2, balancePower: opts.balancePower },
       data: [
@@ -73,7 +73,7 @@ export function buildModel(
         {
           source: 'models/data/written/*.txt',
           rows: count((r) => r.source === 'written'),
-          description: 'lines written for LogScope across systems not in Loghub (web servers, databases, Kubernetes, systemd, kernels, Java/Node/Python/Go apps, Windows events, firewalls, cloud services, mail), each with a category and its usual level',
+          description: 'lines written for LogScope across systems not in Loghub (web servers, Redis, PostgreSQL, MySQL, Kafka, RabbitMQ, Elasticsearch, etcd/Consul/Nomad, Kubernetes, Docker, systemd, kernels, cloud agents, CI runners, mobile apps, game servers, ZFS/mdadm/NFS/SMART storage, Slurm/Airflow/Celery schedulers, VPNs, DNS, mail, Windows events, firewalls), each with a category and the level that system writes; the sshd block is marked as copying OpenSSH, so it is left out of that fold',
         },
         { source: 'overrides', rows: count((r) => r.source === 'override'), description: "people's corrections exported from LogScope (weighted ×4)" },
       ],
