@@ -117,7 +117,7 @@ export class Engine {
       anomalyOverrides: async () => ({ overrides: await anomaly.verdicts() }),
       anomalyRefit: async (p) => {
         try {
-          return { jobId: anomaly.refit(p.from, p.to) };
+          return { jobId: await anomaly.refit(p.from, p.to) };
         } catch (err) {
           if (err instanceof RefitRefusedError) throw new CallError({ code: 'bad_request', message: err.message });
           throw err;

@@ -15,7 +15,7 @@ import type { Level } from '../../../shared/levels';
 import type { Store } from '../../store/store';
 import type { LogWriter } from '../../store/writer';
 import { AnomalyScorer, type ScorePart } from './scorer';
-import { AnomalyService, RefitCancelledError, RefitRefusedError, type RefitJob } from './service';
+import { AnomalyService, MIN_REFIT_RECORDS, RefitCancelledError, RefitRefusedError, type RefitJob } from './service';
 
 /** Records people marked anomalous, or of patterns they marked so: left out of a refit's baseline. */
 const BASELINE_WHERE = `id NOT IN (SELECT record_id FROM anomaly_overrides WHERE verdict = 'anomalous' AND record_id IS NOT NULL)
@@ -142,7 +142,19 @@ export class AnomalyEngine {
   }
 
   /** "Learn from this range": throws RefitRefusedError (with why) when it cannot start. */
-  refit(from: number, to: number, scheduled = false): string {
+  async refit(from: number, to: number, scheduled = false): Promise<string> {
+    if (!(to > from)) throw new RefitRefusedError('the range to learn from is empty: its end is not after its start');
+    // Counted before the job starts, so the person is told at once rather than by an event.
+    const [c] = await this.opts.store.read(
+      `SELECT count(*)::DOUBLE AS n FROM logs WHERE ts >= make_timestamp(?::BIGINT) AND ts < make_timestamp(?::BIGINT) AND ${BASELINE_WHERE}`,
+      [Math.ceil(from * 1000), Math.ceil(to * 1000)],
+    );
+    const n = Number(c?.n ?? 0);
+    if (n < MIN_REFIT_RECORDS) {
+      throw new RefitRefusedError(
+        `not enough records to learn from: ${n} in this range${n ? ' (records marked anomalous left out)' : ''}, and a refit needs at least ${MIN_REFIT_RECORDS}`,
+      );
+    }
     let jobId = '';
     const job = this.service.refitRange(from, to, {
       kind: scheduled ? 'recent' : 'range',
@@ -201,7 +213,7 @@ export class AnomalyEngine {
     if (!b || b.hi === null || Number(b.fresh) < 1000) return null;
     const to = Number(b.hi) + 1;
     try {
-      return this.refit(to - 7 * DAY_MS, to, true);
+      return await this.refit(to - 7 * DAY_MS, to, true);
     } catch (err) {
       if (err instanceof RefitRefusedError) return null;
       throw err;

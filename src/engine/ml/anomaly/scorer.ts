@@ -126,7 +126,7 @@ export class AnomalyScorer {
       await run(
         `UPDATE logs SET anomaly = s.anomaly, anomalous = s.anomalous, anomaly_reasons = s.reasons
               FROM read_csv(?, columns = {'id': 'BIGINT', 'anomaly': 'FLOAT', 'anomalous': 'BOOLEAN', 'reasons': 'VARCHAR'},
-                            header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', max_line_size = 16777216) AS s
+                            header = false, auto_detect = false, delim = ',', quote = '"', escape = '"') AS s
               WHERE logs.id = s.id AND logs.id BETWEEN ?::BIGINT AND ?::BIGINT`,
         [file, lo, hi],
       );
