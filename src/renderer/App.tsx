@@ -26,6 +26,8 @@ import { PatternsView } from './components/PatternsView';
 import { SettingsView } from './views/settings/SettingsView';
 import { SourcesView } from './views/sources/SourcesView';
 import { AnomaliesView } from './views/anomalies/AnomaliesView';
+import { AlertsView } from './views/alerts/AlertsView';
+import { AlertToasts } from './views/alerts/AlertToasts';
 import { useViewStore } from './stores/view';
 
 export function App() {
@@ -54,6 +56,8 @@ export function App() {
         </div>
       ) : view === 'settings' ? (
         <SettingsView />
+      ) : view === 'alerts' ? (
+        <AlertsView />
       ) : view === 'sources' ? (
         <SourcesView />
       ) : showEmpty ? (
@@ -75,6 +79,7 @@ export function App() {
       )}
       <ImportPanel />
       <Notices />
+      <AlertToasts />
       <DropZone />
       <FileInput />
     </div>

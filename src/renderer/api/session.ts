@@ -32,8 +32,9 @@ import type { PatternSort } from '../lib/patterns';
 import { cancelImport as cancelImportCall, importFiles as importFilesCall, refreshImports } from './imports';
 import { bindSettings, loadSettings } from '../views/settings/api';
 import { bindLiveSources, loadSources as loadSourcesView } from '../views/sources/api';
-import { bindAnomalies, loadAnomaliesView, loadWindows } from '../views/anomalies/api';
+import { bindAnomalies, bindRefitEvents, loadAnomaliesView, loadWindows } from '../views/anomalies/api';
 import { createLiveTail, type LiveTail } from './live';
+import { bindAlerts, loadAlertsView, refreshAlertCount } from '../views/alerts/api';
 import {
   createPortTransport,
   createWebSocketTransport,
@@ -98,6 +99,7 @@ export function startSession(win: Window = window): Session {
       },
       patterns: (refresh) => void patterns.run(refresh),
       anomalies: () => loadAnomaliesView(),
+      alerts: () => void loadAlertsView(),
       sources: () => void loadSourcesView(),
       settings: () => void loadSettings(),
     } satisfies Record<View, (refresh: boolean) => void>,
@@ -127,15 +129,18 @@ export function startSession(win: Window = window): Session {
       live.onOpen();
       opened = true;
       void refreshImports(client.api);
+      void refreshAlertCount();
       const sel = useSelectionStore.getState();
       if (sel.detailOpen && sel.selectedId !== null) void runner.loadDetail(sel.selectedId);
     }),
   );
+  unsubs.push(bindRefitEvents(client));
   connectionActions.status(transport.status());
 
   unsubs.push(client.subscribe('importProgressed', onProgress));
   unsubs.push(bindSettings(client, transport));
   unsubs.push(bindLiveSources(client));
+  unsubs.push(bindAlerts(client, shell !== null));
   // A correction changes what rows and charts show: re-read the view and the open record.
   unsubs.push(
     bindAnomalies(client.api, () => {

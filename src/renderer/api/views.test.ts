@@ -11,6 +11,7 @@ function setup() {
       explore: (refresh) => void calls.push(`explore${refresh ? ' refresh' : ''}`),
       patterns: (refresh) => void calls.push(`patterns${refresh ? ' refresh' : ''}`),
       anomalies: (refresh) => void calls.push(`anomalies${refresh ? ' refresh' : ''}`),
+      alerts: (refresh) => void calls.push(`alerts${refresh ? ' refresh' : ''}`),
       sources: (refresh) => void calls.push(`sources${refresh ? ' refresh' : ''}`),
       settings: (refresh) => void calls.push(`settings${refresh ? ' refresh' : ''}`),
     },

@@ -69,14 +69,15 @@ export function QueryBar() {
   );
 }
 
-function QueryErrorView({ error }: { error: QueryError }) {
+/** A query error with the offending part underlined; also used by the alert rule editor. */
+export function QueryErrorView({ error, id = 'query-error' }: { error: QueryError; id?: string }) {
   const snip = errorSnippet(error.query, error.start, error.end);
   const column = Math.min(error.start, error.query.length) + 1;
   return (
     <div
-      id="query-error"
+      id={id}
       className="query-error"
-      data-testid="query-error"
+      data-testid={id}
       data-start={error.start}
       data-end={error.end}
       role="alert"

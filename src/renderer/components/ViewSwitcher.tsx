@@ -5,12 +5,14 @@
 import { useEffect } from 'react';
 import { useViewStore, VIEWS, VIEW_KEYS, VIEW_LABELS, type View } from '../stores/view';
 import { createChords, isTypingTarget } from '../lib/keys';
-import { GearIcon, ListIcon, PatternIcon, PulseIcon, SourcesIcon } from './icons';
+import { BellIcon, GearIcon, ListIcon, PatternIcon, PulseIcon, SourcesIcon } from './icons';
+import { useAlertsStore } from '../views/alerts/store';
 
 const ICONS: Record<View, typeof ListIcon> = {
   explore: ListIcon,
   patterns: PatternIcon,
   anomalies: PulseIcon,
+  alerts: BellIcon,
   sources: SourcesIcon,
   settings: GearIcon,
 };
@@ -18,6 +20,7 @@ const ICONS: Record<View, typeof ListIcon> = {
 export function ViewSwitcher() {
   const view = useViewStore((s) => s.view);
   const setView = useViewStore((s) => s.setView);
+  const openAlerts = useAlertsStore((s) => s.open);
   return (
     <div className="view-switch" role="tablist" aria-label="View">
       {VIEWS.map((v) => {
@@ -35,6 +38,11 @@ export function ViewSwitcher() {
           >
             <Icon />
             <span>{VIEW_LABELS[v]}</span>
+            {v === 'alerts' && openAlerts > 0 && (
+              <b className="view-badge" data-testid="alerts-badge" aria-label={`${openAlerts} open alerts`}>
+                {openAlerts > 99 ? '99+' : openAlerts}
+              </b>
+            )}
           </button>
         );
       })}

@@ -183,3 +183,10 @@ export const PulseIcon = (p: P) => (
     <path d="M1.5 9h3l1.5-4 2.5 8 2-6 1 2h3" />
   </Svg>
 );
+
+export const BellIcon = (p: P) => (
+  <Svg {...p}>
+    <path d="M4 11.5V7a4 4 0 0 1 8 0v4.5l1 1.2H3z" />
+    <path d="M6.6 14a1.5 1.5 0 0 0 2.8 0" />
+  </Svg>
+);

@@ -4,18 +4,19 @@
  */
 import { create } from 'zustand';
 
-export const VIEWS = ['explore', 'patterns', 'anomalies', 'sources', 'settings'] as const;
+export const VIEWS = ['explore', 'patterns', 'anomalies', 'alerts', 'sources', 'settings'] as const;
 export type View = (typeof VIEWS)[number];
 
 export const VIEW_LABELS: Record<View, string> = {
   explore: 'Explore',
   patterns: 'Patterns',
   anomalies: 'Anomalies',
+  alerts: 'Alerts',
   sources: 'Sources',
   settings: 'Settings',
 };
 /** The second key of the `g` chord that opens each view. */
-export const VIEW_KEYS: Record<View, string> = { explore: 'e', patterns: 'p', anomalies: 'a', sources: 'o', settings: 's' };
+export const VIEW_KEYS: Record<View, string> = { explore: 'e', patterns: 'p', anomalies: 'a', alerts: 'l', sources: 'o', settings: 's' };
 
 /** `#/patterns`, `#patterns` (any case) → patterns; anything else → explore. */
 export function viewFromHash(hash: string): View {
