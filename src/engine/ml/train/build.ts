@@ -17,7 +17,7 @@ const DESCRIPTION: Record<Task, string> = {
   category:
     'The subsystem a log event is about (TAXONOMY.md: security, hardware, storage, database, network, resource, performance, application, access, lifecycle, other), from the text of its template. Input: hashed features (src/engine/ml/features.ts): words, their stems, stem bigrams, light character 3-4-grams, and the groups of a hand-written lexicon of words that signal subsystems and severities across systems (src/engine/ml/lexicon.ts); the graph sums their rows of a weight matrix (an embedding bag), adds a bias and applies softmax.',
   severity:
-    "The level a log event's template usually carries, on LogScope's scale (trace..fatal), for records whose source gives none. Same features and graph as the category model.",
+    "The level a log event's template usually carries, on LogScope's scale (trace..fatal), for records whose source gives none. Same features and graph as the category model; Loghub templates (levels real systems wrote) count 4x the written lines (levels we judged).",
 };
 
 export interface BuildResult {
@@ -68,7 +68,7 @@ export function buildModel(
           description:
             task === 'category'
               ? 'Loghub 2k samples (https://github.com/logpai/loghub; see models/data/loghub/LICENSE and CITATION): every ground-truth template, labelled by hand (models/data/loghub/labels.tsv)'
-              : 'Loghub 2k samples with a level column (HDFS, Hadoop, Spark, Zookeeper, Android, Apache): each template with the level its lines carried; the level is a separate field, so the text never contains it',
+              : 'Loghub 2k samples with a level column (HDFS, Hadoop, Spark, Zookeeper, Android, Apache): each template with the level its lines carried (weighted x4); the level is a separate field, so the text never contains it',
         },
         {
           source: 'models/data/written/*.txt',

@@ -66,6 +66,9 @@ async function main(): Promise<number> {
         { name: 'accuracy', value: round(r.model.accuracy), split: split[task], baseline: round(r.baseline.accuracy) },
         { name: 'macro_f1_per_template', value: round(r.modelByTemplate.macroF1), split: split[task], baseline: round(r.baselineByTemplate.macroF1), notes: 'each template counted once' },
       );
+      if (r.coarse) {
+        metrics[task].push({ name: 'macro_f1_4_levels', value: round(r.coarse.model.macroF1), split: split[task], baseline: round(r.coarse.baseline.macroF1), notes: 'debug-or-below, info-or-notice, warn, error-or-fatal' });
+      }
       console.log(`${task}: macro-F1 ${r.model.macroF1.toFixed(3)} (keywords ${r.baseline.macroF1.toFixed(3)}), accuracy ${r.model.accuracy.toFixed(3)} — ${split[task]}`);
     }
   } else if (!values['no-eval']) console.error(`no Loghub samples at ${loghub}: the cards will carry no metrics`);
