@@ -58,7 +58,8 @@ export class AnomalyModel {
     if (forest.nFeatures !== N_FEATURES) {
       throw new Error(`the anomaly model ${origin} has ${forest.nFeatures} features; this LogScope computes ${N_FEATURES}`);
     }
-    const session = await ort().InferenceSession.create(bytes);
+    // One thread, as the other models: scoring runs beside ingest and DuckDB on two cores.
+    const session = await ort().InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential' });
     return new AnomalyModel(session, forest, card, bytes, origin);
   }
 
