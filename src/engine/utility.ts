@@ -11,7 +11,7 @@ import { startHttpHost } from './host/http-host';
 import { serveConnection } from './host/connection';
 import { defaultDataDir } from './paths';
 import { MainToEngineSchema } from '../shared/engine-messages';
-import { importNotice, receiverNotices, settingsMessage } from './desktop/notices';
+import { alertNotify, importNotice, receiverNotices, settingsMessage } from './desktop/notices';
 import type { LiveSourceInfo } from '../shared/protocol';
 
 interface PortLike {
@@ -54,6 +54,13 @@ engine.on('liveSourcesChanged', ({ sources }) => {
   for (const notice of receiverNotices(liveBefore, sources)) parentPort.postMessage(notice);
   liveBefore = sources;
 });
+// Alerts that fired (grouped and rate-limited by the notifier) become OS notifications.
+engine.on('alertNotice', (notice) => {
+  const notify = alertNotify(notice);
+  if (notify) parentPort.postMessage(notify);
+});
+// The tray and the dock/taskbar badge show how many alerts are open.
+engine.on('alertsChanged', ({ open }) => parentPort.postMessage({ type: 'alerts', open }));
 // Main shows the theme in its menu and applies the notification settings.
 engine.settings.onChange((report) => parentPort.postMessage(settingsMessage(report.settings)));
 

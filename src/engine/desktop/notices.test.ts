@@ -7,7 +7,12 @@ import { Engine } from '../engine';
 import { nginxLines, tempDir, writeFile } from '../testing/fixtures';
 import { createServer, type Server } from 'node:net';
 import type { LiveSourceInfo } from '../../shared/protocol';
-import { importNotice, LONG_IMPORT_MS, receiverNotices, settingsMessage } from './notices';
+import type { AlertNotice } from '../../shared/alerts';
+import { createNotifier } from '../alerts/notify';
+import { firing } from '../alerts/notify/fixtures';
+import { GROUP_MS } from '../alerts/notify/group';
+import { ManualClock } from '../testing/manual-clock';
+import { alertNotify, importNotice, LONG_IMPORT_MS, receiverNotices, settingsMessage } from './notices';
 
 const engines: Engine[] = [];
 afterEach(async () => {
@@ -93,6 +98,47 @@ describe('receiverNotices', () => {
     expect(receiverNotices([], [src('running')])).toEqual([]);
     expect(receiverNotices([], [src('failed', false)])).toEqual([]);
     expect(receiverNotices([src('running')], [src('failed')])).toHaveLength(1);
+  });
+});
+
+describe('alertNotify', () => {
+  /** The notices the notifier really emits for these transitions. */
+  function notices(push: (n: ReturnType<typeof createNotifier>) => void): AlertNotice[] {
+    const clock = new ManualClock();
+    const out: AlertNotice[] = [];
+    const n = createNotifier({ clock, emitNotice: (x) => out.push(x) });
+    push(n);
+    clock.advance(GROUP_MS);
+    return out;
+  }
+
+  it("one alert: an 'alert' notification that opens its records over the window it fired in", () => {
+    const [notice] = notices((n) => n.push(firing('web-1')));
+    const msg = alertNotify(notice!)!;
+    expect(msg).toEqual({
+      type: 'notify',
+      topic: 'alert',
+      title: 'Disk full on web-1',
+      body: 'Disk full on web-1: 42 records in 1m (above 20)',
+      target: { view: 'explore', query: 'level>=error "disk full" host:web-1', from: Date.UTC(2026, 0, 1, 11, 59), to: Date.UTC(2026, 0, 1, 12, 0) },
+    });
+    expect(parseEngineMessage(msg)).toEqual(msg);
+  });
+
+  it('many alerts: one notification that opens the Alerts view', () => {
+    const [notice] = notices((n) => {
+      for (let i = 1; i <= 241; i++) n.push(firing(`web-${i}`));
+    });
+    const msg = alertNotify(notice!)!;
+    expect(msg).toMatchObject({ topic: 'alert', title: 'Disk full on web-1 and 240 more', target: { view: 'alerts' } });
+    expect(parseEngineMessage(msg)).not.toBeNull();
+  });
+
+  it('none for rules that asked for a toast only; a test of os is one', async () => {
+    expect(notices((n) => n.push(firing('web-1', ['toast']))).map(alertNotify)).toEqual([null]);
+    const out: AlertNotice[] = [];
+    await createNotifier({ clock: new ManualClock(), emitNotice: (x) => out.push(x) }).test('os');
+    expect(alertNotify(out[0]!)).toMatchObject({ topic: 'alert', title: 'LogScope test notification', target: { view: 'alerts' } });
   });
 });
 

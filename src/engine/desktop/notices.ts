@@ -4,6 +4,7 @@
  * for, and the settings main acts on. Pure functions, so the wording and the rules are
  * tested without a utility process.
  */
+import type { AlertNotice } from '../../shared/alerts';
 import type { EngineToMain } from '../../shared/engine-messages';
 import type { ImportProgress, LiveSourceInfo } from '../../shared/protocol';
 import { quote } from '../../shared/query/format';
@@ -68,6 +69,18 @@ export function receiverNotices(before: readonly LiveSourceInfo[], now: readonly
       body: s.error?.includes(s.address) ? s.error : `${s.address}: ${s.error ?? 'it stopped'}`,
       target: { view: 'sources' },
     }));
+}
+
+/**
+ * The OS notification for an alert notice, or null when its rules did not ask for one
+ * (`os` not among its channels). A single alert opens its records over the window it fired
+ * in; several open the Alerts view, which lists them all.
+ */
+export function alertNotify(notice: AlertNotice): Notify | null {
+  if (notice.channels && !notice.channels.includes('os')) return null;
+  const single = notice.alerts.length === 1 && notice.more === 0 ? notice.alerts[0]! : null;
+  const target = single ? { view: 'explore', query: single.query, from: single.from, to: single.to } : { ...notice.target };
+  return { type: 'notify', topic: 'alert', title: notice.title, body: notice.body, target };
 }
 
 export function settingsMessage(settings: Settings): Extract<EngineToMain, { type: 'settings' }> {
