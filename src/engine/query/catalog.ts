@@ -86,7 +86,8 @@ export const BUILTIN_FIELDS: readonly FieldInfo[] = [
   },
   // The per-record anomaly model's answer, stored with the row (a person's verdict applied):
   // `anomaly>=0.8`, `anomalous:true`. Rows scored by no model have neither.
-  { name: 'anomaly', type: 'number', source: column('anomaly') },
+  // Stored as REAL: compared at six decimals, so `anomaly>0.8` does not find 0.8 (0.800000011920929 as a REAL).
+  { name: 'anomaly', type: 'number', source: { kind: 'expr', sql: 'round(anomaly::DOUBLE, 6)' } },
   { name: 'anomalous', type: 'text', source: { kind: 'expr', sql: "(CASE WHEN anomalous THEN 'true' WHEN NOT anomalous THEN 'false' END)" } },
 ];
 

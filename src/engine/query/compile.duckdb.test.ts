@@ -245,6 +245,23 @@ describe('compiled queries against DuckDB', () => {
     expect(await matching(conn, compileQuery(byKey('', 'empty key'), catalog))).toEqual([5]);
   });
 
+  it('finds records by anomaly score and decision; unscored records match neither', async () => {
+    // Rows 1 and 2 scored (as the writer stores them: REAL and BOOLEAN), the rest unscored.
+    await conn.run(`UPDATE logs SET anomaly = 0.8, anomalous = true WHERE id = 1`);
+    await conn.run(`UPDATE logs SET anomaly = 0.1, anomalous = false WHERE id = 2`);
+    try {
+      expect(await ids('anomaly>=0.8')).toEqual([1]);
+      expect(await ids('anomaly>0.8')).toEqual([]);
+      expect(await ids('anomaly<0.5')).toEqual([2]);
+      expect(await ids('anomalous:true')).toEqual([1]);
+      expect(await ids('anomalous:false')).toEqual([2]);
+      expect(await ids('anomalous:true OR level:none')).toEqual([1, 4]);
+      expect(await ids('anomaly:*')).toEqual([1, 2]);
+    } finally {
+      await conn.run(`UPDATE logs SET anomaly = NULL, anomalous = NULL`);
+    }
+  });
+
   it('bounds a time range, from inclusive and to exclusive', async () => {
     expect(await matching(conn, compileTimeRange(T0 + 2000, T0 + 4000))).toEqual([2, 3]);
     expect(await matching(conn, compileTimeRange(T0 + 6000, null))).toEqual([6, 7]);
