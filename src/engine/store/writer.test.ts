@@ -87,7 +87,8 @@ describe('LogWriter', () => {
 
   it('stores any text exactly as given: quotes, newlines, NUL, emoji, a megabyte, nothing', async () => {
     const { store, writer } = await open();
-    const texts = ['', 'say "hi", \'ok\'; DROP TABLE logs; --', 'two\nlines\r\n\ttab', 'nul \u0000 byte', 'emoji 🪵 ü 日本', 'x'.repeat(1 << 20), '\\ back\\slash \\u0041'];
+    // U+0001 is the staging CSV's quote: doubled inside a text, at its start and its end too.
+    const texts = ['', 'say "hi", \'ok\'; DROP TABLE logs; --', 'two\nlines\r\n\ttab', 'nul \u0000 byte', 'emoji 🪵 ü 日本', 'x'.repeat(1 << 20), '\\ back\\slash \\u0041', '\u0001', '\u0001\u0001,\u0001 a,b \u0001'];
     await writer.append({ source, records: texts.map((message, i) => ({ ...rec(i + 1), message, fields: { note: message.slice(0, 50) } })), fallbackTs: 0 });
     const rows = await store.read('SELECT message, fields->>\'note\' AS note FROM logs ORDER BY id');
     expect(rows.map((r) => r.message)).toEqual(texts);
