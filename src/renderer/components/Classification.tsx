@@ -6,10 +6,10 @@
 import { useEffect, useState } from 'react';
 import { CATEGORIES, type Category } from '../../shared/categories';
 import { LEVELS, type Level } from '../../shared/levels';
-import type { LogRecord } from '../../shared/protocol';
+import type { AnomalyVerdict, LogRecord } from '../../shared/protocol';
 import { LEVEL_LABELS, levelKey } from '../lib/levels';
 import { CATEGORY_COLORS, categoryKey, percentOf } from '../lib/categories';
-import { correctPattern, openRecords } from '../views/anomalies/api';
+import { correctPattern, markAnomaly, openRecords } from '../views/anomalies/api';
 import { patternTerm } from '../lib/query-edit';
 import { ALL_TIME } from '../lib/time';
 import './classification.css';
@@ -149,4 +149,98 @@ function CorrectionForm({ record, pattern }: { record: LogRecord; pattern: numbe
       </button>
     </form>
   );
+}
+
+/** The anomaly score in the table: a number over a bar, red when the model calls it anomalous. */
+export function AnomalyScore({ score, anomalous }: { score: number | null; anomalous: boolean | null }) {
+  if (score === null) return <span className="anom-score anom-none">—</span>;
+  const pct = Math.round(Math.max(0, Math.min(1, score)) * 100);
+  return (
+    <span
+      className={`anom-score${anomalous ? ' anomalous' : ''}`}
+      title={`anomaly score ${score.toFixed(2)}${anomalous ? ': anomalous' : ''}`}
+      data-testid="anomaly-score"
+    >
+      <span className="anom-fill" style={{ width: `${pct}%` }} />
+      <span className="anom-num">{score.toFixed(2)}</span>
+    </span>
+  );
+}
+
+/** The detail panel's anomaly section: score, decision, the reasons behind it, the verdicts. */
+export function AnomalySection({ record }: { record: LogRecord }) {
+  const score = record.anomaly ?? null;
+  const verdict = record.anomalyVerdict ?? null;
+  const reasons = record.anomalyReasons ?? [];
+  const pattern = record.pattern ?? null;
+  const mark = (target: { recordId: number } | { templateId: number }, v: AnomalyVerdict | null) => void markAnomaly(target, v);
+  return (
+    <section className="detail-section" data-testid="detail-anomaly" data-anomalous={record.anomalous ?? ''}>
+      <div className="section-head">
+        <h3>Anomaly</h3>
+        {verdict && (
+          <span className="dim small" data-testid="anomaly-verdict">
+            marked {verdict.verdict} by a person ({verdict.on === 'record' ? 'this record' : 'its pattern'})
+          </span>
+        )}
+      </div>
+      {score === null ? (
+        <div className="dim small">No anomaly score: no anomaly model was in use when this record was stored.</div>
+      ) : (
+        <>
+          <div className="anom-detail">
+            <AnomalyScore score={score} anomalous={record.anomalous ?? null} />
+            <span className={record.anomalous ? 'error-text' : 'dim'}>{record.anomalous ? 'anomalous' : 'within the usual'}</span>
+          </div>
+          {reasons.length > 0 && (
+            <ul className="anom-reasons" data-testid="anomaly-reasons">
+              {reasons.slice(0, 4).map((r) => (
+                <li key={r.feature} className={r.outside ? 'outside' : undefined}>
+                  <span>{r.text}</span>
+                  <span className="dim small mono">
+                    {formatValue(r.value)} (usual {formatValue(r.typical[0])}–{formatValue(r.typical[1])}) · {percentOf(r.weight)}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </>
+      )}
+      <div className="anom-actions">
+        <span className="dim small">This record:</span>
+        <VerdictButtons current={verdict?.on === 'record' ? verdict.verdict : null} onMark={(v) => mark({ recordId: record.id }, v)} testId="record" />
+        {pattern !== null && (
+          <>
+            <span className="dim small">Its pattern:</span>
+            <VerdictButtons current={verdict?.on === 'pattern' ? verdict.verdict : null} onMark={(v) => mark({ templateId: pattern }, v)} testId="pattern" />
+          </>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function VerdictButtons({ current, onMark, testId }: { current: AnomalyVerdict | null; onMark: (v: AnomalyVerdict | null) => void; testId: string }) {
+  return (
+    <span className="btn-group">
+      {(['normal', 'anomalous'] as const).map((v) => (
+        <button
+          key={v}
+          type="button"
+          className={`btn btn-xs${current === v ? ' active' : ''}`}
+          aria-pressed={current === v}
+          data-testid={`mark-${testId}-${v}`}
+          onClick={() => onMark(current === v ? null : v)}
+          title={current === v ? 'Clear this verdict' : `Mark as ${v}`}
+        >
+          {v}
+        </button>
+      ))}
+    </span>
+  );
+}
+
+function formatValue(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  return Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(2).replace(/\.?0+$/, '');
 }

@@ -11,7 +11,7 @@ import { formatLocal } from '../lib/time';
 import { levelKey } from '../lib/levels';
 import { CloseIcon } from './icons';
 import { CopyButton } from './CopyButton';
-import { ClassificationSection, SeverityBadge } from './Classification';
+import { AnomalySection, ClassificationSection, SeverityBadge } from './Classification';
 
 const NO_ROWS: LogRow[] = [];
 
@@ -89,6 +89,7 @@ function RecordView({ record }: { record: LogRecord }) {
         </pre>
       </section>
       <ClassificationSection record={record} />
+      <AnomalySection record={record} />
       <section className="detail-section">
         <div className="section-head">
           <h3>Fields</h3>

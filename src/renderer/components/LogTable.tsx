@@ -12,7 +12,7 @@ import { loadMore } from '../api/session';
 import { basename, formatCount } from '../lib/format';
 import { formatLocal } from '../lib/time';
 import { levelKey } from '../lib/levels';
-import { CategoryChip, SeverityBadge } from './Classification';
+import { AnomalyScore, CategoryChip, SeverityBadge } from './Classification';
 
 export const ROW_HEIGHT = 24;
 const FOOTER_HEIGHT = 36;
@@ -82,6 +82,9 @@ export function LogTable() {
         </span>
         <span className="col-cat" role="columnheader">
           Category
+        </span>
+        <span className="col-anom" role="columnheader" title="Anomaly score (0–1) from the per-record model; red when the model calls it anomalous">
+          Score
         </span>
         <span className="col-source" role="columnheader">
           Source
@@ -169,6 +172,7 @@ const Row = memo(function Row({
       data-level={levelKey(row.level)}
       data-severity={levelKey(row.severity)}
       data-category={row.category ?? ''}
+      data-anomalous={row.anomalous ?? ''}
       style={{ transform: `translateY(${top}px)` }}
       onClick={() => onSelect(row.id, true)}
     >
@@ -181,6 +185,9 @@ const Row = memo(function Row({
       </span>
       <span className="col-cat" role="gridcell">
         <CategoryChip category={row.category ?? null} />
+      </span>
+      <span className="col-anom" role="gridcell">
+        <AnomalyScore score={row.anomaly ?? null} anomalous={row.anomalous ?? null} />
       </span>
       <span className="col-source" role="gridcell" title={row.line > 0 ? `${row.source}:${row.line}` : row.source}>
         {basename(row.source)}

@@ -16,6 +16,7 @@ import { TemplateText } from '../../components/PatternBits';
 import { anomaliesActions, useAnomaliesStore } from './store';
 import { openRecords } from './api';
 import { countVsExpected, patternTarget, unusualPatterns, visibleWindows, windowTarget, type UnusualPattern } from './windows';
+import { RefitPanel } from './RefitPanel';
 import './anomalies.css';
 
 export function AnomaliesView() {
@@ -42,6 +43,7 @@ function Header() {
         {narrowed && ` · ${formatCount(narrowed.kept)} of ${formatCount(narrowed.all)} windows belong to the query's patterns`}
       </span>
       <span className="spacer" />
+      <RefitPanel />
     </div>
   );
 }

@@ -5,7 +5,7 @@ import { useQueryStore } from '../../stores/query';
 import { useViewStore } from '../../stores/view';
 import { useNoticesStore } from '../../stores/notices';
 import { ALL_TIME } from '../../lib/time';
-import { bindAnomalies, correctPattern, loadCategories, loadWindows, openRecords } from './api';
+import { bindAnomalies, bindRefitEvents, cancelRefit, correctPattern, loadCategories, loadWindows, markAnomaly, openRecords, startRefit } from './api';
 import { anomaliesActions, useAnomaliesStore } from './store';
 
 const base = { start: 0, end: 1, template: 't', count: 9, expected: 1, score: 0.9 };
@@ -28,6 +28,9 @@ function api(over: Partial<Record<keyof EngineApi, (p: never) => Promise<unknown
     })),
     categoryHistogram: vi.fn(async () => ({ start: 0, bucketMs: 1000, series: [], total: 0, tookMs: 1 }) satisfies Result<'categoryHistogram'>),
     patternOverride: vi.fn(async () => ({ id: 1, class: null })),
+    anomalyOverride: vi.fn(async () => ({ templateId: null, recordId: 3, verdict: 'normal', updated: 1 })),
+    anomalyRefit: vi.fn(async () => ({ jobId: 'j1' })),
+    anomalyRefitCancel: vi.fn(async () => ({ cancelled: true })),
   };
   Object.assign(a, over);
   return a as typeof a & EngineApi;
@@ -109,5 +112,49 @@ describe('anomalies api', () => {
     useQueryStore.getState().setRange({ kind: 'absolute', from: 2_000_000, to: 9_000_000 });
     await loadWindows();
     expect(a.anomalies).toHaveBeenLastCalledWith(expect.objectContaining({ bucketMs: null }));
+  });
+
+  it('marks a record or a pattern, re-reads the views, and shows a refusal', async () => {
+    const corrected = vi.fn();
+    const a = api();
+    bindAnomalies(a, corrected);
+    expect(await markAnomaly({ recordId: 3 }, 'normal')).toBe(true);
+    expect(a.anomalyOverride).toHaveBeenCalledWith({ recordId: 3, verdict: 'normal' });
+    expect(corrected).toHaveBeenCalledTimes(1);
+    bindAnomalies(api({ anomalyOverride: async () => Promise.reject(new EngineError({ code: 'not_found', message: 'no pattern 9' })) }), corrected);
+    expect(await markAnomaly({ templateId: 9 }, 'anomalous')).toBe(false);
+    expect(useNoticesStore.getState().notices.at(-1)).toMatchObject({ kind: 'error', detail: 'no pattern 9' });
+  });
+
+  it('learns from the judged range when the range is open, shows a refusal, and cancels its job', async () => {
+    const a = api();
+    bindAnomalies(a, () => {});
+    await startRefit();
+    expect(useAnomaliesStore.getState().refitError).toMatch(/no range to learn from/);
+    await loadWindows(); // judged: 0..1 from the engine's answer
+    await startRefit();
+    expect(a.anomalyRefit).toHaveBeenCalledWith({ from: 0, to: 1 });
+    expect(useAnomaliesStore.getState().refit).toMatchObject({ jobId: 'j1', state: 'running' });
+    await cancelRefit();
+    expect(a.anomalyRefitCancel).toHaveBeenCalledWith({ jobId: 'j1' });
+
+    anomaliesActions.dismissRefit();
+    bindAnomalies(api({ anomalyRefit: async () => Promise.reject(new EngineError({ code: 'bad_request', message: 'not enough records to learn from: 12' })) }), () => {});
+    await loadWindows();
+    await startRefit();
+    expect(useAnomaliesStore.getState()).toMatchObject({ refit: null, refitError: 'not enough records to learn from: 12' });
+  });
+
+  it("tells the person when a refit they started ends, and re-reads the views when it is in", () => {
+    const corrected = vi.fn();
+    bindAnomalies(api(), corrected);
+    let handler: ((p: never) => void) | null = null;
+    bindRefitEvents({ subscribe: ((_: string, h: (p: never) => void) => ((handler = h), () => {})) as never });
+    anomaliesActions.refitStarted('j1');
+    handler!({ jobId: 'j1', state: 'done', phase: 'swap', fraction: 1, message: 'fitted on 5,000 records', scheduled: false } as never);
+    expect(corrected).toHaveBeenCalledTimes(1);
+    expect(useNoticesStore.getState().notices.at(-1)).toMatchObject({ kind: 'info', detail: 'fitted on 5,000 records' });
+    handler!({ jobId: 'j2', state: 'failed', phase: 'fit', fraction: 0.3, message: 'worker stopped', scheduled: false } as never);
+    expect(useNoticesStore.getState().notices.at(-1)).toMatchObject({ kind: 'error', detail: 'worker stopped' });
   });
 });

@@ -4,7 +4,8 @@
  * a person's corrections. Errors go to the stores (shown where the data would be) or to a
  * notice; nothing is only logged.
  */
-import type { EngineApi } from '../../../shared/client';
+import type { EngineApi, EngineClient } from '../../../shared/client';
+import type { AnomalyVerdict } from '../../../shared/protocol';
 import type { Category } from '../../../shared/categories';
 import type { Level } from '../../../shared/levels';
 import { describeError, isQueryError } from '../../api/errors';
@@ -33,6 +34,18 @@ export function bindAnomalies(a: EngineApi, corrected: () => void): () => void {
   };
 }
 
+/** Follow refits' progress (ours and scheduled ones); a finished one re-reads the views. */
+export function bindRefitEvents(client: Pick<EngineClient, 'subscribe'>): () => void {
+  return client.subscribe('anomalyRefitProgressed', (p) => {
+    anomaliesActions.refitProgress(p);
+    if (p.scheduled) return;
+    if (p.state === 'done') {
+      notices.info('The anomaly model learned from the range', p.message ?? undefined);
+      onCorrected();
+    } else if (p.state === 'failed') notices.error('Learning from the range failed', p.message ?? undefined);
+  });
+}
+
 function appliedParams(now = Date.now()) {
   const { applied } = useQueryStore.getState();
   const range = resolveRange(applied.range, now);
@@ -55,7 +68,13 @@ export async function loadWindows(): Promise<void> {
       matched = { ids: new Set(pats.patterns.map((p) => p.id)), sources: new Set(pats.patterns.flatMap((p) => p.sources)) };
     }
     const windows = windowsForQuery(res.windows, matched);
-    anomaliesActions.receive(my, windows, res.bucketMs, matched ? { kept: windows.length, all: res.windows.length } : null);
+    anomaliesActions.receive(
+      my,
+      windows,
+      res.bucketMs,
+      matched ? { kept: windows.length, all: res.windows.length } : null,
+      { from: res.from, to: res.to },
+    );
   } catch (e) {
     // A query error is shown under the bar by the view that ran the search.
     anomaliesActions.fail(my, isQueryError(e) ? null : (describeError(e).message ?? 'The engine is not reachable.'), isQueryError(e));
@@ -105,5 +124,59 @@ export async function correctPattern(id: number, category: Category | null, seve
   } catch (e) {
     notices.error('The correction was not saved', describeError(e).message ?? 'The engine is not reachable.');
     return false;
+  }
+}
+
+/**
+ * A person's verdict on a record or on its whole pattern (null clears it). Stored rows
+ * change at once and the next refit learns from it.
+ */
+export async function markAnomaly(
+  target: { recordId: number } | { templateId: number },
+  verdict: AnomalyVerdict | null,
+): Promise<boolean> {
+  if (!api) return false;
+  try {
+    const res = await api.anomalyOverride({ ...target, verdict });
+    onCorrected();
+    const what = 'recordId' in target ? 'This record' : `Pattern ${target.templateId}`;
+    notices.info(
+      verdict ? `${what} is marked ${verdict}` : `${what}: verdict cleared`,
+      `${res.updated.toLocaleString('en-US')} stored records changed.`,
+    );
+    return true;
+  } catch (e) {
+    notices.error('The verdict was not saved', describeError(e).message ?? 'The engine is not reachable.');
+    return false;
+  }
+}
+
+/** "Learn from this range": the range the view judged (open ends closed by the data). */
+export async function startRefit(): Promise<void> {
+  if (!api) return;
+  const judged = useAnomaliesStore.getState().judged;
+  const range = resolveRange(useQueryStore.getState().applied.range, Date.now());
+  const from = range.from ?? judged?.from ?? null;
+  const to = range.to ?? judged?.to ?? null;
+  if (from === null || to === null) {
+    anomaliesActions.refitRefused('There is no range to learn from yet: no records are stored.');
+    return;
+  }
+  anomaliesActions.refitStarting();
+  try {
+    anomaliesActions.refitStarted((await api.anomalyRefit({ from, to })).jobId);
+  } catch (e) {
+    // Refused (too few records, another refit running): the engine says why.
+    anomaliesActions.refitRefused(describeError(e).message ?? 'The engine is not reachable.');
+  }
+}
+
+export async function cancelRefit(): Promise<void> {
+  const job = useAnomaliesStore.getState().refit;
+  if (!api || !job || job.state !== 'running') return;
+  try {
+    await api.anomalyRefitCancel({ jobId: job.jobId });
+  } catch (e) {
+    notices.error('The refit could not be cancelled', describeError(e).message ?? 'The engine is not reachable.');
   }
 }

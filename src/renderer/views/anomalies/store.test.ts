@@ -35,6 +35,24 @@ describe('anomalies store', () => {
     expect(useAnomaliesStore.getState().hidden).toEqual(['new']);
   });
 
+  it("follows our refit's progress, and a scheduled one only while none of ours runs", () => {
+    const ev = (jobId: string, state: 'running' | 'done', fraction: number, scheduled = false) => ({ jobId, state, phase: 'fit', fraction, message: null, scheduled });
+    anomaliesActions.refitStarting();
+    expect(useAnomaliesStore.getState().refitStarting).toBe(true);
+    anomaliesActions.refitStarted('r1');
+    anomaliesActions.refitProgress(ev('s9', 'running', 0.9, true));
+    expect(useAnomaliesStore.getState().refit).toMatchObject({ jobId: 'r1', state: 'running' });
+    anomaliesActions.refitProgress(ev('r1', 'running', 0.5));
+    anomaliesActions.refitProgress(ev('r1', 'done', 1));
+    expect(useAnomaliesStore.getState().refit).toMatchObject({ jobId: 'r1', state: 'done', fraction: 1 });
+    anomaliesActions.refitProgress(ev('s9', 'running', 0.2, true));
+    expect(useAnomaliesStore.getState().refit).toMatchObject({ jobId: 's9', scheduled: true });
+    anomaliesActions.refitRefused('not enough records');
+    expect(useAnomaliesStore.getState()).toMatchObject({ refitStarting: false, refitError: 'not enough records' });
+    anomaliesActions.dismissRefit();
+    expect(useAnomaliesStore.getState()).toMatchObject({ refit: null, refitError: null });
+  });
+
   it('drops stale category answers, and keeps the chart through a failure', () => {
     anomaliesActions.startCategories(1);
     anomaliesActions.startCategories(2);

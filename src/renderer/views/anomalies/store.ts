@@ -5,7 +5,7 @@
  * a generation and answers from older loads are dropped.
  */
 import { create } from 'zustand';
-import type { AnomalyWindow, CategoryHistogram } from '../../../shared/protocol';
+import type { AnomalyWindow, CategoryHistogram, EventData } from '../../../shared/protocol';
 import type { AnomalyKind } from '../../lib/categories';
 import type { RangeSpec } from '../../lib/time';
 
@@ -20,6 +20,8 @@ export interface AnomaliesState {
   request: WindowsRequest | null;
   windows: AnomalyWindow[];
   bucketMs: number;
+  /** The range the engine judged (open ends closed by the data): what "learn from this range" uses. */
+  judged: { from: number; to: number } | null;
   loading: boolean;
   error: string | null;
   /** The query narrowed the windows to the patterns it matches (how many of all). */
@@ -31,6 +33,10 @@ export interface AnomaliesState {
    * get finer buckets and be judged afresh).
    */
   bucketHint: { range: RangeSpec; bucketMs: number } | null;
+  /** "Learn from this range": the job's last progress (or end), and why it was refused. */
+  refit: EventData<'anomalyRefitProgressed'> | null;
+  refitStarting: boolean;
+  refitError: string | null;
   catGen: number;
   categories: CategoryHistogram | null;
   categoriesLoading: boolean;
@@ -42,6 +48,10 @@ const initial = {
   request: null,
   windows: [],
   bucketMs: 0,
+  judged: null,
+  refit: null,
+  refitStarting: false,
+  refitError: null,
   loading: false,
   error: null,
   narrowed: null,
@@ -59,9 +69,37 @@ export const anomaliesActions = {
   start(gen: number, request: WindowsRequest) {
     useAnomaliesStore.setState({ gen, request, loading: true, error: null });
   },
-  receive(gen: number, windows: AnomalyWindow[], bucketMs: number, narrowed: AnomaliesState['narrowed']) {
+  receive(
+    gen: number,
+    windows: AnomalyWindow[],
+    bucketMs: number,
+    narrowed: AnomaliesState['narrowed'],
+    judged: AnomaliesState['judged'] = null,
+  ) {
     if (useAnomaliesStore.getState().gen !== gen) return;
-    useAnomaliesStore.setState({ windows, bucketMs, narrowed, loading: false, error: null });
+    useAnomaliesStore.setState({ windows, bucketMs, narrowed, judged, loading: false, error: null });
+  },
+  refitStarting() {
+    useAnomaliesStore.setState({ refitStarting: true, refitError: null });
+  },
+  /** The engine took the job: running until its events say otherwise. */
+  refitStarted(jobId: string) {
+    useAnomaliesStore.setState({
+      refitStarting: false,
+      refit: { jobId, state: 'running', phase: 'starting', fraction: 0, message: null, scheduled: false },
+    });
+  },
+  refitRefused(message: string) {
+    useAnomaliesStore.setState({ refitStarting: false, refitError: message });
+  },
+  /** An event about a refit: ours, or a scheduled one (shown only while none of ours is). */
+  refitProgress(p: EventData<'anomalyRefitProgressed'>) {
+    const cur = useAnomaliesStore.getState().refit;
+    if (cur && cur.jobId !== p.jobId && cur.state === 'running' && !cur.scheduled) return;
+    useAnomaliesStore.setState({ refit: p });
+  },
+  dismissRefit() {
+    useAnomaliesStore.setState({ refit: null, refitError: null });
   },
   /** The last windows stay on screen (marked by the error) unless `clear`. */
   fail(gen: number, error: string | null, clear = false) {
