@@ -4,7 +4,7 @@
  * opens its records in Explore (its query and its time range) with one click.
  */
 import { useMemo } from 'react';
-import type { AnomalyWindow } from '../../../shared/protocol';
+import type { AnomalyWindow, Pattern } from '../../../shared/protocol';
 import { useQueryStore } from '../../stores/query';
 import { useThemeStore } from '../../stores/theme';
 import { EChart } from '../../charts/EChart';
@@ -12,9 +12,10 @@ import { categoryOption } from '../../charts/categoryOption';
 import { ANOMALY_KINDS, KIND_COLORS, KIND_LABELS, type AnomalyKind } from '../../lib/categories';
 import { basename, formatCount } from '../../lib/format';
 import { formatLocal, formatSpan, rangeLabel } from '../../lib/time';
+import { patternTerm } from '../../lib/query-edit';
 import { TemplateText } from '../../components/PatternBits';
 import { anomaliesActions, useAnomaliesStore } from './store';
-import { openRecords } from './api';
+import { anomalousQuery, openRecords } from './api';
 import { countVsExpected, patternTarget, unusualPatterns, visibleWindows, windowTarget, type UnusualPattern } from './windows';
 import { RefitPanel } from './RefitPanel';
 import './anomalies.css';
@@ -27,6 +28,7 @@ export function AnomaliesView() {
         <CategoryMix />
         <WindowsSection />
         <UnusualSection />
+        <ScoredSection />
       </div>
     </div>
   );
@@ -264,5 +266,52 @@ function UnusualRow({ u }: { u: UnusualPattern }) {
         {formatLocal(u.start, false)} <span className="dim">+{formatSpan(u.end - u.start)}</span>
       </td>
     </tr>
+  );
+}
+
+/** Patterns by their anomalous records (the per-record model's decision), most first. */
+function ScoredSection() {
+  const scored = useAnomaliesStore((s) => s.scored);
+  const error = useAnomaliesStore((s) => s.scoredError);
+  const applied = useQueryStore((s) => s.applied);
+  if (scored === null && !error) return null;
+  const open = (p: Pattern) => openRecords({ query: anomalousQuery(patternTerm(p.id)), range: applied.range }, false);
+  return (
+    <section className="anomalies-section" data-testid="scored-patterns" data-count={scored?.length ?? 0}>
+      <div className="anomalies-section-head">
+        <h3>Patterns with the most anomalous records</h3>
+        <span className="dim small">records the per-record model calls anomalous (anomalous:true), by pattern</span>
+      </div>
+      {error && <div className="callout callout-error">{error}</div>}
+      {scored && scored.length === 0 && <div className="dim small anomalies-empty">No record in this range is anomalous.</div>}
+      {scored && scored.length > 0 && (
+        <div className="anomalies-table-wrap">
+          <table className="anomalies-table">
+            <thead>
+              <tr>
+                <th>Pattern</th>
+                <th className="num">Anomalous records</th>
+                <th>Sources</th>
+                <th>Last seen</th>
+              </tr>
+            </thead>
+            <tbody>
+              {scored.map((p) => (
+                <tr key={p.id} className="anomaly-row" data-testid="scored-pattern" data-pattern={p.id} onClick={() => open(p)} title="Open its anomalous records in Explore">
+                  <td className="anomaly-what">
+                    <TemplateText template={p.template} className="mono" />
+                  </td>
+                  <td className="num mono">{formatCount(p.count)}</td>
+                  <td className="ellipsis" title={p.sources.join('\n')}>
+                    {p.sources.map(basename).join(', ')}
+                  </td>
+                  <td className="mono nowrap">{formatLocal(p.lastSeen, false)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
   );
 }

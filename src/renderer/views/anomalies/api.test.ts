@@ -5,7 +5,7 @@ import { useQueryStore } from '../../stores/query';
 import { useViewStore } from '../../stores/view';
 import { useNoticesStore } from '../../stores/notices';
 import { ALL_TIME } from '../../lib/time';
-import { bindAnomalies, bindRefitEvents, cancelRefit, correctPattern, loadCategories, loadWindows, markAnomaly, openRecords, startRefit } from './api';
+import { anomalousQuery, bindAnomalies, bindRefitEvents, loadScoredPatterns, cancelRefit, correctPattern, loadCategories, loadWindows, markAnomaly, openRecords, startRefit } from './api';
 import { anomaliesActions, useAnomaliesStore } from './store';
 
 const base = { start: 0, end: 1, template: 't', count: 9, expected: 1, score: 0.9 };
@@ -156,5 +156,19 @@ describe('anomalies api', () => {
     expect(useNoticesStore.getState().notices.at(-1)).toMatchObject({ kind: 'info', detail: 'fitted on 5,000 records' });
     handler!({ jobId: 'j2', state: 'failed', phase: 'fit', fraction: 0.3, message: 'worker stopped', scheduled: false } as never);
     expect(useNoticesStore.getState().notices.at(-1)).toMatchObject({ kind: 'error', detail: 'worker stopped' });
+  });
+
+  it('asks for the anomalous records of the query, keeping an OR query whole', async () => {
+    expect(anomalousQuery('')).toBe('anomalous:true');
+    expect(anomalousQuery('level:error')).toBe('level:error anomalous:true');
+    expect(anomalousQuery('a OR b')).toBe('(a OR b) anomalous:true');
+    const a = api();
+    bindAnomalies(a, () => {});
+    await loadScoredPatterns();
+    expect(a.patterns).toHaveBeenCalledWith(expect.objectContaining({ query: 'anomalous:true', sort: 'count' }));
+    expect(useAnomaliesStore.getState().scored).toHaveLength(1);
+    bindAnomalies(api({ patterns: async () => Promise.reject(new EngineError({ code: 'internal', message: 'busy' })) }), () => {});
+    await loadScoredPatterns();
+    expect(useAnomaliesStore.getState()).toMatchObject({ scored: null, scoredError: 'busy' });
   });
 });

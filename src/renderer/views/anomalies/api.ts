@@ -21,6 +21,7 @@ let api: EngineApi | null = null;
 let onCorrected: () => void = () => {};
 let gen = 0;
 let catGen = 0;
+let scoredGen = 0;
 
 /** Wire the view to a session's api; returns the unbind. */
 export function bindAnomalies(a: EngineApi, corrected: () => void): () => void {
@@ -93,10 +94,32 @@ export async function loadCategories(buckets = 90): Promise<void> {
   }
 }
 
+/** The query text that keeps the applied query's records the anomaly model calls anomalous. */
+export function anomalousQuery(query: string): string {
+  const q = query.trim();
+  if (q === '') return 'anomalous:true';
+  return /(^|[\s)])OR(?=[\s(]|$)/.test(q) ? `(${q}) anomalous:true` : `${q} anomalous:true`;
+}
+
+/** Patterns of the applied query and range by how many of their records are anomalous. */
+export async function loadScoredPatterns(limit = 30): Promise<void> {
+  if (!api) return;
+  const my = ++scoredGen;
+  anomaliesActions.startScored(my);
+  const params = appliedParams();
+  try {
+    const res = await api.patterns({ ...params, query: anomalousQuery(params.query), sort: 'count', limit, buckets: 24 });
+    anomaliesActions.receiveScored(my, res.patterns);
+  } catch (e) {
+    anomaliesActions.receiveScored(my, null, isQueryError(e) ? null : (describeError(e).message ?? 'The engine is not reachable.'));
+  }
+}
+
 /** Everything the Anomalies view shows. */
 export function loadAnomaliesView(): void {
   void loadWindows();
   void loadCategories();
+  void loadScoredPatterns();
 }
 
 /**

@@ -5,7 +5,7 @@
  * a generation and answers from older loads are dropped.
  */
 import { create } from 'zustand';
-import type { AnomalyWindow, CategoryHistogram, EventData } from '../../../shared/protocol';
+import type { AnomalyWindow, CategoryHistogram, EventData, Pattern } from '../../../shared/protocol';
 import type { AnomalyKind } from '../../lib/categories';
 import type { RangeSpec } from '../../lib/time';
 
@@ -37,6 +37,10 @@ export interface AnomaliesState {
   refit: EventData<'anomalyRefitProgressed'> | null;
   refitStarting: boolean;
   refitError: string | null;
+  /** Patterns by their records the per-record model calls anomalous (`anomalous:true`), most first. */
+  scoredGen: number;
+  scored: Pattern[] | null;
+  scoredError: string | null;
   catGen: number;
   categories: CategoryHistogram | null;
   categoriesLoading: boolean;
@@ -57,6 +61,9 @@ const initial = {
   narrowed: null,
   hidden: [],
   bucketHint: null,
+  scoredGen: 0,
+  scored: null,
+  scoredError: null,
   catGen: 0,
   categories: null,
   categoriesLoading: false,
@@ -113,6 +120,13 @@ export const anomaliesActions = {
   },
   setBucketHint(hint: AnomaliesState['bucketHint']) {
     useAnomaliesStore.setState({ bucketHint: hint });
+  },
+  startScored(gen: number) {
+    useAnomaliesStore.setState({ scoredGen: gen, scoredError: null });
+  },
+  receiveScored(gen: number, patterns: Pattern[] | null, error: string | null = null) {
+    if (useAnomaliesStore.getState().scoredGen !== gen) return;
+    useAnomaliesStore.setState({ scored: patterns, scoredError: error });
   },
   startCategories(gen: number) {
     useAnomaliesStore.setState({ catGen: gen, categoriesLoading: true, categoriesError: null });
