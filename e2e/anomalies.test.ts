@@ -141,6 +141,53 @@ describe('anomalies in Chromium', () => {
     await expect.poll(() => page.getAttribute('[data-testid="category-mix"]', 'data-categories'), { timeout: 15_000 }).toBe(target);
   }, 60_000);
 
+  it('shows scores and their reasons, takes a verdict, and learns from a range (refusing a tiny one)', async () => {
+    await page.click('[data-testid="view-anomalies"]');
+    await page.click('[data-testid="time-range"]');
+    await page.click('[data-testid="time-preset-all"]');
+    await page.fill('[data-testid="query-input"]', '');
+    await page.press('[data-testid="query-input"]', 'Enter');
+    // Patterns by anomalous records, from the scores stored at import.
+    const scored = page.locator('[data-testid="scored-pattern"]');
+    await expect.poll(() => scored.count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    const pattern = await scored.first().getAttribute('data-pattern');
+    await scored.first().click();
+    expect(await page.inputValue('[data-testid="query-input"]')).toBe(`pattern:${pattern} anomalous:true`);
+    const rows = page.locator('[data-testid="log-row"]');
+    await expect.poll(() => rows.evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute('data-anomalous')))]), { timeout: 15_000 }).toEqual(['true']);
+    expect(await rows.first().locator('[data-testid="anomaly-score"]').textContent()).toMatch(/^[01]\.\d\d$/);
+    await rows.first().click();
+    await page.waitForSelector('[data-testid="anomaly-reasons"] li');
+    await tidy();
+    await page.screenshot({ path: join(artifacts, 'anomalies-score-dark.png') });
+
+    // The pattern marked normal: its records stop being anomalous at once.
+    await page.click('[data-testid="mark-pattern-normal"]');
+    await expect.poll(() => page.locator('[data-testid="anomaly-verdict"]').textContent(), { timeout: 10_000 }).toMatch(/marked normal/);
+    const total = async () => Number(await page.getAttribute('[data-testid="total-count"]', 'data-total'));
+    await expect.poll(total, { timeout: 10_000 }).toBe(0);
+
+    // Five minutes hold too few records to learn from: the engine says why.
+    await page.fill('[data-testid="query-input"]', '');
+    await page.click('[data-testid="view-anomalies"]');
+    await page.click('[data-testid="time-range"]');
+    await page.fill('[data-testid="time-from"]', '2024-03-07 00:30');
+    await page.fill('[data-testid="time-to"]', '2024-03-07 00:35');
+    await page.click('[data-testid="time-apply"]');
+    await page.click('[data-testid="refit-start"]');
+    await expect.poll(() => page.locator('[data-testid="refit-error"]').textContent(), { timeout: 10_000 }).toMatch(/not enough records/);
+    await page.screenshot({ path: join(artifacts, 'anomalies-refit-refused-light.png') });
+
+    // All time: it learns, with progress, and says when the new model is in.
+    await page.click('[data-testid="time-range"]');
+    await page.click('[data-testid="time-preset-all"]');
+    await page.fill('[data-testid="query-input"]', '');
+    await page.press('[data-testid="query-input"]', 'Enter');
+    await page.click('[data-testid="refit-start"]');
+    await expect.poll(() => page.getAttribute('[data-testid="refit"]', 'data-state'), { timeout: 60_000 }).toBe('done');
+    await expect.poll(() => page.locator('[data-testid="refit-result"]').textContent()).toMatch(/^Learned/);
+  }, 120_000);
+
   it('marks a severity the model inferred for lines without a level', async () => {
     const file = writeFile(
       tempDir(),

@@ -177,8 +177,11 @@ export async function markAnomaly(
 /** "Learn from this range": the range the view judged (open ends closed by the data). */
 export async function startRefit(): Promise<void> {
   if (!api) return;
-  const judged = useAnomaliesStore.getState().judged;
   const range = resolveRange(useQueryStore.getState().applied.range, Date.now());
+  // An open end is closed by the data, as the engine judged it for this very range (the
+  // windows on screen may still be those of the range before).
+  if (range.from === null || range.to === null) await loadWindows();
+  const judged = useAnomaliesStore.getState().judged;
   const from = range.from ?? judged?.from ?? null;
   const to = range.to ?? judged?.to ?? null;
   if (from === null || to === null) {
