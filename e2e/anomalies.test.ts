@@ -176,7 +176,7 @@ describe('anomalies in Chromium', () => {
     await page.click('[data-testid="time-apply"]');
     await page.click('[data-testid="refit-start"]');
     await expect.poll(() => page.locator('[data-testid="refit-error"]').textContent(), { timeout: 10_000 }).toMatch(/not enough records/);
-    await page.screenshot({ path: join(artifacts, 'anomalies-refit-refused-light.png') });
+    await page.screenshot({ path: join(artifacts, 'anomalies-refit-refused-dark.png') });
 
     // All time: it learns, with progress, and says when the new model is in.
     await page.click('[data-testid="time-range"]');
