@@ -105,6 +105,15 @@ export class LogWriter {
    */
   readonly beforeCommit: Array<() => Array<{ sql: string; params: unknown[] }>> = [];
 
+  /** Set by commitSoon: a commit is wanted though nothing may be queued. */
+  private wanted = false;
+
+  /** Ask for a commit even when nothing is queued (a beforeCommit builder has statements waiting). */
+  commitSoon(): void {
+    this.wanted = true;
+    void this.drain();
+  }
+
   /** Run a statement in the next commit (one of its own when nothing else is queued). */
   writeWithNextCommit(sql: string, params: unknown[]): void {
     this.piggyback.push({ sql, params });
@@ -169,7 +178,8 @@ export class LogWriter {
     if (this.running) return;
     this.running = true;
     try {
-      while (this.queue.length || this.piggyback.length) {
+      while (this.queue.length || this.piggyback.length || this.wanted) {
+        this.wanted = false;
         const group: Pending[] = [];
         let rows = 0;
         while (this.queue.length && (group.length === 0 || rows + this.queue[0]!.staged.rows <= this.maxRowsPerCommit)) {
@@ -214,7 +224,12 @@ export class LogWriter {
         const piggybacked = this.piggyback.splice(0);
         for (const st of piggybacked) await this.store.write(st.sql, st.params);
         changedOther = piggybacked.length > 0;
-        for (const build of this.beforeCommit) for (const st of build()) await this.store.write(st.sql, st.params);
+        for (const build of this.beforeCommit) {
+          for (const st of build()) {
+            await this.store.write(st.sql, st.params);
+            changedOther = true;
+          }
+        }
         for (const b of batches) {
           for (const [name, type] of b.newFields) await conn.run('INSERT OR IGNORE INTO field_names VALUES (?, ?)', [name, type]);
         }
