@@ -58,9 +58,9 @@ export function buildModel(
     features: { version: opts.features.version, buckets: opts.features.buckets, maxWords: opts.features.maxWords },
     training: {
       command: 'npm run train',
-      algorithm: 'multinomial logistic regression on hashed sparse features, AdaGrad with L2, class-balance sample weights (count^-balancePower)',
+      algorithm: 'multinomial logistic regression on hashed sparse features, AdaGrad with L2, class-balance sample weights (count^-balancePower); the weights of averageSeeds runs from different seeds averaged',
       seed: opts.train.seed,
-      hyperparameters: { epochs: opts.train.epochs, learningRate: opts.train.learningRate, l2: opts.train.l2, balancePower: opts.balancePower },
+      hyperparameters: { epochs: opts.train.epochs, learningRate: opts.train.learningRate, l2: opts.train.l2, balancePower: opts.balancePower, averageSeeds: opts.averageSeeds },
       data: [
         {
           source: 'models/data/loghub/templates.jsonl',

@@ -26,9 +26,15 @@ export interface TaskOptions {
   train: TrainOptions;
   /** Class balance: weights ∝ count^-power (0 none, 1 fully balanced); 0.75 keeps rare classes from swamping the rest. */
   balancePower: number;
+  /**
+   * Models trained from seeds seed, seed+100, … whose weights are averaged (one matrix, so the
+   * graph is unchanged). One AdaGrad run's result depends on its visiting order enough to move
+   * the evaluation by ±0.05; the average of five does not.
+   */
+  averageSeeds: number;
 }
 
-export const DEFAULT_TASK_OPTIONS: TaskOptions = { features: DEFAULT_FEATURES, train: DEFAULT_TRAIN, balancePower: 0.75 };
+export const DEFAULT_TASK_OPTIONS: TaskOptions = { features: DEFAULT_FEATURES, train: DEFAULT_TRAIN, balancePower: 0.75, averageSeeds: 5 };
 
 export function labelOf(row: TrainRow, task: Task): string | null {
   return task === 'category' ? row.category : row.severity;
@@ -65,7 +71,18 @@ export function examplesFor(rows: TrainRow[], task: Task, cache: FeatureCache, b
 export function trainTask(rows: TrainRow[], task: Task, cache: FeatureCache, opts: TaskOptions = DEFAULT_TASK_OPTIONS): LinearModel {
   const examples = examplesFor(rows, task, cache, opts.balancePower);
   if (!examples.length) throw new Error(`no training rows with a ${task} label`);
-  return trainSoftmax(examples, TASK_LABELS[task].length, cache.config.buckets, opts.train);
+  const runs = Math.max(1, opts.averageSeeds ?? 1);
+  const model = trainSoftmax(examples, TASK_LABELS[task].length, cache.config.buckets, opts.train);
+  if (runs === 1) return model;
+  // Sum in float64, in a fixed order, so the average is the same bytes every time.
+  const W = Float64Array.from(model.W);
+  const b = Float64Array.from(model.b);
+  for (let k = 1; k < runs; k++) {
+    const m = trainSoftmax(examples, TASK_LABELS[task].length, cache.config.buckets, { ...opts.train, seed: opts.train.seed + 100 * k });
+    for (let i = 0; i < W.length; i++) W[i]! += m.W[i]!;
+    for (let i = 0; i < b.length; i++) b[i]! += m.b[i]!;
+  }
+  return { ...model, W: Float32Array.from(W, (v) => v / runs), b: Float32Array.from(b, (v) => v / runs) };
 }
 
 export function labelCounts(rows: TrainRow[], task: Task): Record<string, number> {
