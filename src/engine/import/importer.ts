@@ -22,8 +22,6 @@ export interface ImporterOptions {
   batchRecords?: number;
   /** Progress events at most this often. */
   progressMs?: number;
-  /** 0: never yield to the event loop between batches (for measuring what yielding is worth). */
-  yieldEvery?: number;
   /** Stages that run on each batch before it is written (the pattern miner). */
   beforeWrite?: (records: IngestRecord[]) => void;
 }
@@ -172,11 +170,6 @@ export class Importer {
         inflight.push(committed);
         while (inflight.length > 64) await inflight.shift(); // promises only: the writer staged the records
         onProgress(batch.bytesRead, batch.records.length, unparsed);
-        // Let the event loop run: a commit is a chain of statements, and each one's
-        // completion waits for this thread. Awaiting only settled promises (the usual case
-        // here) never yields, so without this DuckDB sat idle between statements for as
-        // long as parsing a file chunk took.
-        if (this.opts.yieldEvery !== 0) await new Promise<void>((r) => setImmediate(r));
       }
       await Promise.all(inflight);
       if (result.lines === 0) result.warnings.push('empty file');
