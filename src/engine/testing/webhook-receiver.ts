@@ -57,7 +57,7 @@ export async function closedPort(): Promise<number> {
 }
 
 /** Wait (real time, polling) until `cond` holds; fails after `ms` with `what`. Not a timing assertion. */
-export async function until(cond: () => boolean, what: string, ms = 5000): Promise<void> {
+export async function until(cond: () => boolean, what: string, ms = 15_000): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);

@@ -291,6 +291,22 @@ describe('generic webhook', () => {
   });
 });
 
+describe('close', () => {
+  it('waits a bounded time for a hung endpoint, then counts what was not sent', async () => {
+    const rx = await receiver(() => undefined);
+    const { clock, n, status } = notifier({ timeoutMs: 60_000, closeGraceMs: 50, rateLimit: { count: 100, periodMs: 60_000 } });
+    const channel = `webhook:${rx.url}/hook`;
+    for (let i = 0; i < 3; i++) {
+      n.push(firing(`web-${i}`, [channel]));
+      clock.advance(GROUP_MS);
+    }
+    await until(() => rx.received.length === 1, 'the first request');
+    await n.close();
+    expect(status(channel)).toMatchObject({ sent: 0, failed: 3, queued: 0 });
+    expect(status(channel).lastError).toBe('the notifier closed');
+  });
+});
+
 describe('test(channel)', () => {
   it('sends a test message now and says whether it arrived', async () => {
     const rx = await receiver((_r, res, i) => {

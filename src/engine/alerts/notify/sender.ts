@@ -112,6 +112,7 @@ export function createSender(o: SenderOptions): Sender {
   let inflight: AbortController | null = null;
   let wake: (() => void) | null = null;
   let idle: (() => void) | null = null;
+  let pumping: Promise<void> | null = null;
   const s = o.status;
   const count = () => (s.queued = waiting.length + (busy ? 1 : 0));
 
@@ -209,7 +210,7 @@ export function createSender(o: SenderOptions): Sender {
       }
       waiting.push(req);
       count();
-      void pump();
+      if (!busy) pumping = pump();
     },
     async once(req) {
       const out = await attempt(req, false);
@@ -219,10 +220,12 @@ export function createSender(o: SenderOptions): Sender {
       closing = true;
       wake?.();
       if (busy) {
+        // Wall-clock time, not the Clock's: shutting down must end even when a test's clock stands still.
         await new Promise<void>((resolve) => {
-          const t = o.clock.setTimeout(resolve, graceMs);
+          const t = setTimeout(resolve, graceMs);
+          t.unref?.();
           idle = () => {
-            t.cancel();
+            clearTimeout(t);
             resolve();
           };
         });
@@ -231,6 +234,7 @@ export function createSender(o: SenderOptions): Sender {
       s.failed += Math.max(0, waiting.length - 1);
       waiting.length = 0;
       inflight?.abort(new Error('the notifier closed'));
+      await pumping;
       count();
     },
   };
