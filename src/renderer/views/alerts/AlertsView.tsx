@@ -3,7 +3,7 @@
  * of state changes, the rules (enable, edit, duplicate, delete, import, export) and the
  * notification channels' failures. Tabs switch with 1 / 2 / 3; `n` starts a new rule.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Alert, AlertRule } from '../../../shared/alerts';
 import { isTypingTarget } from '../../lib/keys';
 import { formatCompact } from '../../lib/format';
@@ -102,7 +102,9 @@ function Header() {
 }
 
 function ChannelFailures() {
-  const failing = useAlertsStore((s) => selectFailingChannels(s));
+  const channels = useAlertsStore((s) => s.channels);
+  // Derived here, not in the selector: a new array per call would re-render forever.
+  const failing = useMemo(() => selectFailingChannels({ channels }), [channels]);
   if (failing.length === 0) return null;
   return (
     <section className="alerts-section alerts-failures" data-testid="channel-failures" role="alert">
@@ -149,16 +151,17 @@ const SILENCE_CHOICES = [
 ];
 
 function CurrentAlerts() {
-  const current = useAlertsStore((s) => selectCurrent(s));
-  const resolved = useAlertsStore((s) => selectResolved(s));
+  const alerts = useAlertsStore((s) => s.alerts);
+  const current = useMemo(() => selectCurrent({ alerts }), [alerts]);
+  const resolved = useMemo(() => selectResolved({ alerts }), [alerts]);
   const error = useAlertsStore((s) => s.alertsError);
   return (
     <section className="alerts-section" data-testid="alerts-current">
       {error && <div className="alerts-error" role="alert">Could not load the alerts: {error}</div>}
-      {current.length === 0 && !error ? (
-        <p className="dim alerts-empty">Nothing is firing or pending.</p>
-      ) : (
+      {current.length > 0 ? (
         <AlertTable alerts={current} />
+      ) : (
+        !error && <p className="dim alerts-empty">Nothing is firing or pending.</p>
       )}
       {resolved.length > 0 && (
         <>

@@ -47,6 +47,12 @@ export function RuleEditor() {
   }, [rev]);
   useEffect(() => {
     dialog.current?.querySelector<HTMLInputElement>('input')?.focus();
+    // Esc closes even when focus left the dialog (a button that was disabled while busy).
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && !e.defaultPrevented) editorActions.close();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
   }, []);
 
   const edit = (patch: Partial<RuleDraft>) => editorActions.edit(patch);
@@ -66,10 +72,7 @@ export function RuleEditor() {
         data-testid="rule-editor"
         data-clean={clean}
         onKeyDown={(e) => {
-          if (e.key === 'Escape') {
-            e.preventDefault();
-            editorActions.close();
-          } else if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
             e.preventDefault();
             void saveDraft();
           }
