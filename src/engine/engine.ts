@@ -30,6 +30,9 @@ import { liveHandlers } from './live/handlers';
 import { applyReceiverSettings } from './live/settings-receivers';
 import { VERSION } from './version';
 import type { IngestRecord } from '../ingest/record';
+import { AlertRuleError, AlertService } from './alerts/service';
+import { systemClock } from './alerts/types';
+import { levelCode } from '../shared/levels';
 
 export interface EngineOptions {
   dataDir: string;
@@ -80,6 +83,8 @@ export class Engine {
     readonly ml: MlService,
     /** Per-record anomaly scores, verdicts and refits (src/engine/ml/anomaly/anomaly-engine.ts). */
     readonly anomaly: AnomalyEngine,
+    /** Alert rules, the live evaluator, replay and the notifier (src/engine/alerts/). */
+    readonly alerts: AlertService,
   ) {
     this.events.setMaxListeners(0);
     live.onChange = (sources) => this.emit('liveSourcesChanged', { sources });
@@ -156,6 +161,7 @@ export class Engine {
         }
       },
       ...liveHandlers(live, tail),
+      ...alerts.handlers(),
     };
   }
 
@@ -186,7 +192,23 @@ export class Engine {
       defaultZone: opts.defaultZone,
       beforeWrite: mine,
     });
-    const sink = createLiveSink(writer, mine);
+    // Committed live batches are counted by the alert rules (imports are history: replay).
+    const alerts = await AlertService.open({
+      store,
+      writer,
+      clock: systemClock,
+      catalog: () => explorer.fieldCatalog(),
+      lookups: {
+        category: (id) => ml.classOf(id)?.category ?? null,
+        severity: (id) => levelCode(ml.severityFor(id)),
+      },
+      emit: {
+        alertsChanged: (d) => engine?.emit('alertsChanged', d),
+        alertRulesChanged: (d) => engine?.emit('alertRulesChanged', d),
+        alertNotice: (n) => engine?.emit('alertNotice', n),
+      },
+    });
+    const sink = alerts.wrapSink(createLiveSink(writer, mine));
     const live = new LiveManager(sink, {
       context: {
         engineFigures: () => ({ lastCommitMs: writer.stats.lastCommitMs, committedRows: writer.stats.committed, commits: writer.stats.commits }),
@@ -203,7 +225,7 @@ export class Engine {
       emit: (d) => engine?.emit('anomalyRefitProgressed', d),
       defaultModelDir: opts.anomalyModelDir,
     });
-    engine = new Engine(opts, store, writer, explorer, importer, patterns, settings, live, tail, ml, anomaly);
+    engine = new Engine(opts, store, writer, explorer, importer, patterns, settings, live, tail, ml, anomaly, alerts);
     // The desktop app's receivers are the settings' (`logscope serve` starts its own from flags).
     if (opts.mode === 'desktop') await applyReceiverSettings(live, settings.current.receivers, null, (m) => console.error(`logscope: ${m}`));
     return engine;
@@ -231,6 +253,14 @@ export class Engine {
       if (err instanceof CallError) throw err;
       if (err instanceof LiveSourceError) throw new CallError({ code: err.code, message: err.message });
       if (err instanceof QueryTextError) throw new CallError({ code: 'query', message: err.message, query: err.info });
+      if (err instanceof AlertRuleError) {
+        const q = err.problems[0];
+        throw new CallError(
+          err.code === 'query' && q?.start !== undefined
+            ? { code: 'query', message: `query: ${q.message}`, query: { message: q.message, start: q.start, end: q.end ?? q.start + 1 } }
+            : { code: err.code, message: err.message },
+        );
+      }
       throw new CallError({ code: 'internal', message: (err as Error).message });
     }
   }
@@ -264,6 +294,7 @@ export class Engine {
   /** Stop receivers (they commit what they accepted), stop imports, commit what is queued, close the database. */
   async close(): Promise<void> {
     await this.live.close();
+    await this.alerts.close();
     this.tail.close();
     await this.importer.cancelAll();
     await this.ml.close();

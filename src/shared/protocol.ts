@@ -11,6 +11,17 @@ import { z } from 'zod';
 import { LEVELS } from './levels';
 import { CATEGORIES } from './categories';
 import { SettingsReportSchema, SettingsSchema } from './settings';
+import {
+  AlertEventSchema,
+  AlertNoticeSchema,
+  AlertRuleInputSchema,
+  AlertRuleSchema,
+  AlertSchema,
+  AlertStateSchema,
+  ChannelSchema,
+  ChannelStatusSchema,
+  ReplayEpisodeSchema,
+} from './alerts';
 
 // ---------------------------------------------------------------------------------------
 // Domain shapes
@@ -596,6 +607,110 @@ export const methods = {
     params: z.object({ tailId: z.string() }),
     result: z.object({ stopped: z.boolean() }),
   },
+  // Alerts (src/shared/alerts.ts says what a rule means; src/engine/alerts/ runs them).
+  alertRules: {
+    params: z.object({}).default({}),
+    result: z.object({ rules: z.array(AlertRuleSchema) }),
+  },
+  /**
+   * Create (no id) or replace a rule. Refused with the field and why (bad_request), or
+   * with the query's error and its position (query).
+   */
+  alertRuleSave: {
+    params: z.object({ id: z.string().max(200).optional(), rule: AlertRuleInputSchema }),
+    result: AlertRuleSchema,
+  },
+  /** Check a rule as the person edits it: every problem, each with the field it is about. */
+  alertRuleCheck: {
+    params: z.object({ rule: z.unknown() }),
+    result: z.object({
+      problems: z.array(
+        z.object({
+          /** The rule's field ("window", "groupBy.0"); '' for the rule as a whole. */
+          path: z.string(),
+          message: z.string(),
+          /** For query problems: where in the query text. */
+          start: z.number().int().optional(),
+          end: z.number().int().optional(),
+        }),
+      ),
+    }),
+  },
+  alertRuleDelete: {
+    params: z.object({ id: z.string().max(200) }),
+    result: z.object({ deleted: z.boolean() }),
+  },
+  alertRuleSetEnabled: {
+    params: z.object({ id: z.string().max(200), enabled: z.boolean() }),
+    result: AlertRuleSchema,
+  },
+  /** Current alerts (pending and firing) and recently resolved ones, newest first. */
+  alertsList: {
+    params: z.object({
+      states: z.array(AlertStateSchema).default(['pending', 'firing', 'resolved']),
+      ruleId: z.string().max(200).nullable().default(null),
+      limit: z.number().int().min(1).max(10_000).default(500),
+    }),
+    result: z.object({
+      alerts: z.array(AlertSchema),
+      /** Firing and not acknowledged: the tray count. */
+      open: z.number().int(),
+    }),
+  },
+  /** Stored state changes, newest first. */
+  alertHistory: {
+    params: z.object({
+      ruleId: z.string().max(200).nullable().default(null),
+      alertId: z.string().max(400).nullable().default(null),
+      from: EpochMs.nullable().default(null),
+      to: EpochMs.nullable().default(null),
+      limit: z.number().int().min(1).max(10_000).default(500),
+    }),
+    result: z.object({ events: z.array(AlertEventSchema) }),
+  },
+  alertAck: {
+    params: z.object({ id: z.string().max(400) }),
+    result: AlertSchema,
+  },
+  /** Hold an alert's notifications until a time (null lifts it). */
+  alertSilence: {
+    params: z.object({ id: z.string().max(400), until: EpochMs.nullable() }),
+    result: AlertSchema,
+  },
+  /**
+   * Run a rule over stored data as if it had been enabled: when it would have fired,
+   * per group, and its value per step for the histogram.
+   */
+  alertReplay: {
+    params: z.object({
+      rule: AlertRuleInputSchema,
+      from: EpochMs.nullable().default(null),
+      to: EpochMs.nullable().default(null),
+      limit: z.number().int().min(1).max(10_000).default(1000),
+    }),
+    result: z.object({
+      episodes: z.array(ReplayEpisodeSchema),
+      /** Episodes in all (the list holds the first `limit`). */
+      total: z.number().int(),
+      /** The highest value over the groups per step, and whether any group was firing then. */
+      series: z.object({ start: EpochMs, stepMs: z.number(), values: z.array(z.number()), firing: z.array(z.boolean()) }),
+      from: EpochMs,
+      to: EpochMs,
+      /** Set when groups were capped (MAX_GROUPS_PER_RULE) or steps thinned. */
+      warning: z.string().nullable(),
+      tookMs: z.number(),
+    }),
+  },
+  /** Notification channels in use, with their figures. */
+  alertChannels: {
+    params: z.object({}).default({}),
+    result: z.object({ channels: z.array(ChannelStatusSchema) }),
+  },
+  /** Send a test message to one channel now; the answer says whether it arrived. */
+  alertChannelTest: {
+    params: z.object({ channel: ChannelSchema }),
+    result: z.object({ ok: z.boolean(), error: z.string().nullable() }),
+  },
 } as const;
 
 export type Methods = typeof methods;
@@ -634,6 +749,12 @@ export const events = {
   tailRecords: z.object({ tailId: z.string(), records: z.array(LogRowSchema), dropped: z.number().int() }),
   /** A live source was added, removed, turned on or off, or changed state (counters: poll liveSources). */
   liveSourcesChanged: z.object({ sources: z.array(LiveSourceInfoSchema) }),
+  /** Alerts changed state (or were acknowledged / silenced); `open` is the tray count. */
+  alertsChanged: z.object({ open: z.number().int(), alerts: z.array(AlertSchema) }),
+  /** Tell the person: the in-app toast and, in headless mode, the browser's Notification. */
+  alertNotice: AlertNoticeSchema,
+  /** Rules were added, changed or removed. */
+  alertRulesChanged: z.object({ rules: z.array(AlertRuleSchema) }),
 } as const;
 
 export type Events = typeof events;

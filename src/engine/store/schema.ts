@@ -141,6 +141,53 @@ export const migrations: Migration[] = [
     `,
   },
   {
+    version: 5,
+    description: 'alerts: rules, the current state per rule and group, and every state change',
+    sql: `
+      -- Alert rules (src/shared/alerts.ts says what each kind means). spec is the rule as
+      -- its JSON file has it; built-in rules ship with the app and start off.
+      CREATE TABLE alert_rules (
+        id         VARCHAR   PRIMARY KEY,
+        spec       JSON      NOT NULL,
+        enabled    BOOLEAN   NOT NULL,
+        builtin    BOOLEAN   NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        updated_at TIMESTAMP NOT NULL
+      );
+
+      -- Where each (rule, group) stands now: one row per alert, replaced as it changes.
+      CREATE TABLE alerts (
+        id             VARCHAR   PRIMARY KEY,  -- rule id + the group's values
+        rule_id        VARCHAR   NOT NULL,
+        group_values   JSON      NOT NULL,     -- {"host": "web1"}; {} without groupBy
+        state          VARCHAR   NOT NULL,     -- pending | firing | resolved
+        started_at     TIMESTAMP NOT NULL,
+        fired_at       TIMESTAMP,
+        resolved_at    TIMESTAMP,
+        value          DOUBLE    NOT NULL,
+        peak           DOUBLE    NOT NULL,
+        acknowledged   BOOLEAN   NOT NULL,
+        silenced_until TIMESTAMP,
+        window_from    TIMESTAMP NOT NULL,     -- the window the value covers
+        window_to      TIMESTAMP NOT NULL
+      );
+
+      -- Every state change, acknowledgement and silence: the history. live is false for
+      -- changes judged over imported history (never notified).
+      CREATE TABLE alert_events (
+        changed_at   TIMESTAMP NOT NULL,
+        alert_id     VARCHAR   NOT NULL,
+        rule_id      VARCHAR   NOT NULL,
+        rule_name    VARCHAR   NOT NULL,
+        group_values JSON      NOT NULL,
+        from_state   VARCHAR,
+        to_state     VARCHAR   NOT NULL,       -- pending | firing | resolved | acknowledged | silenced
+        value        DOUBLE    NOT NULL,
+        live         BOOLEAN   NOT NULL
+      );
+    `,
+  },
+  {
     version: 6,
     description: 'anomaly scores per record, and people\'s verdicts on patterns and records',
     sql: `

@@ -1,0 +1,321 @@
+/**
+ * The live evaluator: rules over the stream, incrementally. Each committed batch is counted
+ * into per (rule, group, step) counters once (a shared prefilter by level and required
+ * words keeps most records away from most predicates); each step is judged once it is over
+ * (plus a grace for records still being committed), and a threshold crossed "above" is
+ * judged as soon as the running count crosses it. Records land in the step of their own
+ * time, so late and out-of-order ones count where they belong; steps older than the last
+ * judged one are never judged again (replay over the store covers history). A clock that
+ * jumps forward judges only the last window's steps; one that jumps back judges nothing
+ * until it is past the last judged step again.
+ */
+
+import { MAX_GROUPS_PER_RULE, type Alert, type AlertRuleSpec } from '../../shared/alerts';
+import type { Catalog } from '../query/catalog';
+import { parseQueryOrThrow } from '../../shared/query/parse';
+import type { AlertTransition, Clock } from './types';
+import { compilePredicate, fieldGetter, type CompiledPredicate, type EvalRecord, type Lookups } from './predicate';
+import { aggregate, GroupMachine, groupFields, holds, rateValue, timing, type Timing } from './semantics';
+import { alertId, alertQuery } from './alert-text';
+
+/** How long after a step ends it is judged: records of that step still being committed. */
+export const JUDGE_GRACE_MS = 1500;
+/** Values kept per step for an aggregate rule (beyond it, the step's values are a sample). */
+const MAX_VALUES_PER_STEP = 50_000;
+
+interface Group {
+  key: string;
+  values: Record<string, string | null>;
+  counts: Map<number, number>;
+  nums: Map<number, number[]>;
+  /** new-pattern: per step, counts by level code. */
+  levels: Map<number, number[]>;
+  pattern: number | null;
+  machine: GroupMachine;
+  acknowledged: boolean;
+  silencedUntil: number | null;
+  lastStep: number;
+}
+
+interface Rule {
+  id: string;
+  spec: AlertRuleSpec;
+  pred: CompiledPredicate;
+  t: Timing;
+  keyOf: ((r: EvalRecord) => string | number | null)[];
+  fields: string[];
+  num: ((r: EvalRecord) => string | number | null) | null;
+  groups: Map<string, Group>;
+  lastJudged: number;
+  warning: string | null;
+}
+
+export interface EvaluatorOptions {
+  clock: Clock;
+  catalog: () => Catalog;
+  lookups: Lookups;
+  /** When a pattern was first seen (ms), null when unknown. */
+  firstSeen: (templateId: number) => number | null;
+  onTransition: (t: AlertTransition) => void;
+  onWarning?: (ruleId: string, warning: string | null) => void;
+}
+
+export class LiveEvaluator {
+  private rules = new Map<string, Rule>();
+  /** Rules by the level codes they accept: the first cut of the prefilter. */
+  private byLevel: Rule[][] = [];
+  private readonly firstSeenLocal = new Map<number, number>();
+
+  constructor(private readonly opts: EvaluatorOptions) {}
+
+  /** The enabled rules (a rule kept by id keeps its groups and state). */
+  setRules(list: { id: string; spec: AlertRuleSpec }[]): void {
+    const next = new Map<string, Rule>();
+    const now = this.opts.clock.now();
+    for (const { id, spec } of list) {
+      const old = this.rules.get(id);
+      if (old && JSON.stringify(old.spec) === JSON.stringify(spec)) {
+        next.set(id, old);
+        continue;
+      }
+      const catalog = this.opts.catalog();
+      const t = timing(spec);
+      const fields = groupFields(spec);
+      next.set(id, {
+        id,
+        spec,
+        t,
+        pred: compilePredicate(parseQueryOrThrow(spec.query), catalog, this.opts.lookups),
+        fields,
+        keyOf: fields.map((f) => fieldGetter(this.opts.lookups, catalog.resolve(f)!)),
+        num: spec.kind === 'aggregate' && spec.field ? fieldGetter(this.opts.lookups, { ...catalog.resolve(spec.field)!, type: 'number' }) : null,
+        groups: new Map(),
+        lastJudged: Math.floor((now - JUDGE_GRACE_MS) / t.stepMs) - 1,
+        warning: null,
+      });
+    }
+    this.rules = next;
+    this.byLevel = Array.from({ length: 8 }, (_, code) => [...next.values()].filter((r) => code >= r.pred.minLevel && code <= r.pred.maxLevel));
+  }
+
+  get ruleCount(): number {
+    return this.rules.size;
+  }
+
+  /** Count a batch of committed records (live: from the stream now; else history). */
+  observe(records: readonly EvalRecord[]): void {
+    if (!this.rules.size) return;
+    const touched = new Set<Group>();
+    const touchedRule = new Map<Group, Rule>();
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      const candidates = this.byLevel[r.level] ?? [];
+      if (!candidates.length) continue;
+      let lowered: string | null = null;
+      const lower = () => (lowered ??= r.message.toLowerCase());
+      if (r.templateId !== null && !this.firstSeenLocal.has(r.templateId)) {
+        const known = this.opts.firstSeen(r.templateId);
+        this.firstSeenLocal.set(r.templateId, known === null ? r.ts : Math.min(known, r.ts));
+      }
+      for (let k = 0; k < candidates.length; k++) {
+        const rule = candidates[k]!;
+        const terms = rule.pred.terms;
+        let ok = true;
+        for (let j = 0; j < terms.length; j++) if (!lower().includes(terms[j]!)) { ok = false; break; }
+        if (!ok || !rule.pred.test(r, lower)) continue;
+        if (rule.spec.kind === 'anomaly' && (r.anomaly === null || r.anomaly < (rule.spec.score ?? 0.5))) continue;
+        const g = this.group(rule, r);
+        if (!g) continue;
+        const step = Math.floor(r.ts / rule.t.stepMs);
+        g.counts.set(step, (g.counts.get(step) ?? 0) + 1);
+        if (step > g.lastStep) g.lastStep = step;
+        if (rule.num) {
+          const v = rule.num(r);
+          if (typeof v === 'number') {
+            const arr = g.nums.get(step) ?? [];
+            if (arr.length < MAX_VALUES_PER_STEP) arr.push(v);
+            g.nums.set(step, arr);
+          }
+        }
+        if (rule.spec.kind === 'new-pattern') {
+          const arr = g.levels.get(step) ?? new Array<number>(8).fill(0);
+          arr[r.level]!++;
+          g.levels.set(step, arr);
+        }
+        touched.add(g);
+        touchedRule.set(g, rule);
+      }
+    }
+    // Early judgement: a count that crosses "above" in the current step fires now.
+    const now = this.opts.clock.now();
+    for (const g of touched) {
+      const rule = touchedRule.get(g)!;
+      if (rule.spec.kind === 'silence' || rule.spec.kind === 'rate' || rule.spec.kind === 'aggregate') continue;
+      if (rule.spec.kind === 'threshold' && rule.spec.above === undefined) continue;
+      const cur = Math.floor(now / rule.t.stepMs);
+      if (cur <= rule.lastJudged) continue;
+      const stepEnd = (cur + 1) * rule.t.stepMs;
+      const value = this.value(rule, g, cur);
+      if (holds(rule.spec, value) && g.machine.wouldFire(stepEnd)) this.apply(rule, g, stepEnd, true, value ?? 0, now, true);
+    }
+  }
+
+  /** Judge every step that is over. Call about once a second. */
+  tick(): void {
+    const now = this.opts.clock.now();
+    for (const rule of this.rules.values()) {
+      const due = Math.floor((now - JUDGE_GRACE_MS) / rule.t.stepMs) - 1;
+      if (due <= rule.lastJudged) continue;
+      const first = Math.max(rule.lastJudged + 1, due - rule.t.steps);
+      for (let b = first; b <= due; b++) {
+        const stepEnd = (b + 1) * rule.t.stepMs;
+        for (const g of rule.groups.values()) {
+          const value = this.value(rule, g, b);
+          this.apply(rule, g, stepEnd, holds(rule.spec, value), value ?? 0, stepEnd, stepEnd >= now - JUDGE_GRACE_MS - 2 * rule.t.stepMs);
+        }
+      }
+      rule.lastJudged = due;
+      this.prune(rule, due);
+    }
+  }
+
+  alerts(): Alert[] {
+    const out: Alert[] = [];
+    for (const rule of this.rules.values()) for (const g of rule.groups.values()) if (g.machine.state) out.push(this.alertOf(rule, g));
+    return out;
+  }
+
+  warning(ruleId: string): string | null {
+    return this.rules.get(ruleId)?.warning ?? null;
+  }
+
+  /** Acknowledge or silence an open alert; returns it, or null when the evaluator does not hold it. */
+  mark(alertIdText: string, change: { acknowledged?: boolean; silencedUntil?: number | null }): Alert | null {
+    for (const rule of this.rules.values()) {
+      for (const g of rule.groups.values()) {
+        if (alertId(rule.id, g.values) !== alertIdText) continue;
+        if (change.acknowledged !== undefined) g.acknowledged = change.acknowledged;
+        if (change.silencedUntil !== undefined) g.silencedUntil = change.silencedUntil;
+        return this.alertOf(rule, g);
+      }
+    }
+    return null;
+  }
+
+  // -------------------------------------------------------------------------------------
+
+  private group(rule: Rule, r: EvalRecord): Group | null {
+    const vals = rule.keyOf.map((get) => {
+      const v = get(r);
+      return v === null ? null : String(v);
+    });
+    const key = JSON.stringify(vals);
+    let g = rule.groups.get(key);
+    if (g) return g;
+    if (rule.groups.size >= MAX_GROUPS_PER_RULE) {
+      if (!rule.warning) {
+        rule.warning = `more than ${MAX_GROUPS_PER_RULE} groups by ${rule.fields.join(', ')}: new groups are not tracked (group by a field with fewer values)`;
+        this.opts.onWarning?.(rule.id, rule.warning);
+      }
+      return null;
+    }
+    const values: Record<string, string | null> = {};
+    rule.fields.forEach((f, i) => (values[f] = vals[i]!));
+    g = {
+      key,
+      values,
+      counts: new Map(),
+      nums: new Map(),
+      levels: new Map(),
+      pattern: r.templateId,
+      machine: new GroupMachine(rule.t),
+      acknowledged: false,
+      silencedUntil: null,
+      lastStep: Math.floor(r.ts / rule.t.stepMs),
+    };
+    rule.groups.set(key, g);
+    return g;
+  }
+
+  /** The window's value ending at step b, as semantics.ts defines it per kind. */
+  private value(rule: Rule, g: Group, b: number): number | null {
+    const { steps, baselineSteps, stepMs } = rule.t;
+    let count = 0;
+    for (let k = b - steps + 1; k <= b; k++) count += g.counts.get(k) ?? 0;
+    const spec = rule.spec;
+    switch (spec.kind) {
+      case 'threshold':
+      case 'silence':
+      case 'anomaly':
+        return count;
+      case 'rate': {
+        let base = 0;
+        for (let k = b - baselineSteps - steps + 1; k <= b - baselineSteps; k++) base += g.counts.get(k) ?? 0;
+        return rateValue(count, base, spec.minCount ?? 1);
+      }
+      case 'aggregate': {
+        const vals: number[] = [];
+        for (let k = b - steps + 1; k <= b; k++) for (const v of g.nums.get(k) ?? []) vals.push(v);
+        return aggregate(spec.fn ?? 'avg', vals);
+      }
+      case 'new-pattern': {
+        const first = g.pattern === null ? null : this.firstSeenLocal.get(g.pattern) ?? null;
+        const windowStart = (b + 1) * stepMs - rule.t.windowMs;
+        if (first === null || first < windowStart) return 0;
+        if (spec.categories && !spec.categories.includes(this.opts.lookups.category(g.pattern) as never)) return 0;
+        const min = spec.severity ? ['trace', 'debug', 'info', 'notice', 'warn', 'error', 'fatal'].indexOf(spec.severity) + 1 : 0;
+        const inferred = this.opts.lookups.severity(g.pattern);
+        let n = 0;
+        for (let k = b - steps + 1; k <= b; k++) {
+          const lv = g.levels.get(k);
+          if (!lv) continue;
+          for (let code = 0; code < 8; code++) if ((code === 0 ? inferred : code) >= min) n += lv[code]!;
+        }
+        return n;
+      }
+    }
+  }
+
+  private apply(rule: Rule, g: Group, stepEnd: number, cond: boolean, value: number, recordAt: number, live: boolean): void {
+    const ch = g.machine.judge(stepEnd, cond, value, recordAt);
+    if (!ch) return;
+    if (ch.to === 'firing' && ch.from !== 'firing') g.acknowledged = false;
+    this.opts.onTransition({ alert: this.alertOf(rule, g), ruleId: rule.id, rule: rule.spec, from: ch.from, to: ch.to, at: recordAt, live });
+  }
+
+  private alertOf(rule: Rule, g: Group): Alert {
+    const m = g.machine;
+    const to = m.resolvedAt ?? this.opts.clock.now();
+    return {
+      id: alertId(rule.id, g.values),
+      ruleId: rule.id,
+      rule: rule.spec.name,
+      kind: rule.spec.kind,
+      group: g.values,
+      state: m.state ?? 'resolved',
+      startedAt: m.startedAt,
+      firedAt: m.firedAt,
+      resolvedAt: m.resolvedAt,
+      value: Number.isFinite(m.value) ? m.value : Number.MAX_VALUE,
+      peak: Number.isFinite(m.peak) ? m.peak : Number.MAX_VALUE,
+      acknowledged: g.acknowledged,
+      silencedUntil: g.silencedUntil,
+      query: alertQuery(rule.spec.query, g.values),
+      from: Math.min(m.startedAt, to) - rule.t.windowMs,
+      to,
+    };
+  }
+
+  /** Drop counts no window will read again, and groups with nothing left to say. */
+  private prune(rule: Rule, judged: number): void {
+    const keep = judged - rule.t.steps - rule.t.baselineSteps;
+    const keepsGroups = rule.spec.kind === 'silence' || (rule.spec.kind === 'threshold' && rule.spec.below !== undefined);
+    for (const [key, g] of rule.groups) {
+      for (const map of [g.counts, g.nums, g.levels] as Map<number, unknown>[]) for (const k of map.keys()) if (k < keep) map.delete(k);
+      const idle = g.counts.size === 0 && g.machine.state !== 'pending' && g.machine.state !== 'firing';
+      if (idle && !keepsGroups && !g.machine.inCooldown((judged + 1) * rule.t.stepMs)) rule.groups.delete(key);
+    }
+  }
+}
+
+
