@@ -545,7 +545,9 @@ async function queryFigures(o: Options, cli: Cli | null, access: GeneratedFile):
       else {
         f.ours = summarize(r.map((x) => x.ms));
         f.extra.listeningMs = r.map((x) => x.listeningMs);
+        f.extra.pageLoadedMs = r.map((x) => x.pageLoadedMs);
         f.notes.push(`serve printed its URL after ${formatMs(summarize(r.map((x) => x.listeningMs)).median)} (median)`);
+        f.notes.push(`the page's DOMContentLoaded after ${formatMs(summarize(r.map((x) => x.pageLoadedMs)).median)} (median)`);
       }
       if (cli.note) f.notes.push(cli.note);
     } else if (o.ours) f.notes.push('not measured: no CLI or no imported access log yet');
