@@ -35,6 +35,10 @@ interface Group {
   acknowledged: boolean;
   silencedUntil: number | null;
   lastStep: number;
+  /** The first step it had a record in: it is judged from there on (as replay does). */
+  firstStep: number;
+  /** Steps up to here are already decided (an early firing in a later step). */
+  aheadUntil: number;
 }
 
 interface Rule {
@@ -129,6 +133,7 @@ export class LiveEvaluator {
         const step = Math.floor(r.ts / rule.t.stepMs);
         g.counts.set(step, (g.counts.get(step) ?? 0) + 1);
         if (step > g.lastStep) g.lastStep = step;
+        if (step < g.firstStep) g.firstStep = step;
         if (rule.num) {
           const v = rule.num(r);
           if (typeof v === 'number') {
@@ -156,7 +161,10 @@ export class LiveEvaluator {
       if (cur <= rule.lastJudged) continue;
       const stepEnd = (cur + 1) * rule.t.stepMs;
       const value = this.value(rule, g, cur);
-      if (holds(rule.spec, value) && g.machine.wouldFire(stepEnd)) this.apply(rule, g, stepEnd, true, value ?? 0, now, true);
+      if (holds(rule.spec, value) && g.machine.wouldFire(stepEnd)) {
+        g.aheadUntil = cur - 1;
+        this.apply(rule, g, stepEnd, true, value ?? 0, now, true);
+      }
     }
   }
 
@@ -170,6 +178,7 @@ export class LiveEvaluator {
       for (let b = first; b <= due; b++) {
         const stepEnd = (b + 1) * rule.t.stepMs;
         for (const g of rule.groups.values()) {
+          if (b < g.firstStep || b <= g.aheadUntil) continue;
           const value = this.value(rule, g, b);
           this.apply(rule, g, stepEnd, holds(rule.spec, value), value ?? 0, stepEnd, stepEnd >= now - JUDGE_GRACE_MS - 2 * rule.t.stepMs);
         }
@@ -232,6 +241,8 @@ export class LiveEvaluator {
       acknowledged: false,
       silencedUntil: null,
       lastStep: Math.floor(r.ts / rule.t.stepMs),
+      firstStep: Math.floor(r.ts / rule.t.stepMs),
+      aheadUntil: Number.NEGATIVE_INFINITY,
     };
     rule.groups.set(key, g);
     return g;

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { AlertRuleInputSchema, type AlertRuleInput } from '../../shared/alerts';
+import { createCatalog } from '../query/catalog';
+import { ManualClock } from '../testing/manual-clock';
+import { LiveEvaluator } from './evaluator';
+import { noLookups, type EvalRecord } from './predicate';
+import type { AlertTransition } from './types';
+
+const T0 = Date.UTC(2026, 0, 1);
+const rec = (ts: number, o: Partial<EvalRecord> = {}): EvalRecord => ({
+  ts, level: 6, source: 'app.log', host: 'web1', app: null, message: 'db: connection refused', format: 'json',
+  parseError: null, line: 1, fields: null, templateId: null, anomaly: null, ingestTs: ts, ...o,
+});
+
+function setup(rule: AlertRuleInput) {
+  const clock = new ManualClock(T0);
+  const seen: AlertTransition[] = [];
+  const ev = new LiveEvaluator({ clock, catalog: () => createCatalog([]), lookups: noLookups, firstSeen: () => null, onTransition: (t) => seen.push(t) });
+  ev.setRules([{ id: 'r', spec: AlertRuleInputSchema.parse(rule) }]);
+  return { clock, ev, seen, states: () => seen.map((t) => `${t.from ?? '-'}>${t.to}`) };
+}
+
+describe('live evaluator on a controllable clock', () => {
+  it('fires as soon as a count crosses "above", once, and resolves when the window empties', () => {
+    const { clock, ev, seen, states } = setup({ name: 't', kind: 'threshold', query: 'level>=error "refused"', window: '1m', above: 2, cooldown: '0s' });
+    ev.observe([rec(T0 + 10), rec(T0 + 20)]);
+    expect(seen).toEqual([]);
+    ev.observe([rec(T0 + 30), rec(T0 + 40, { level: 5 })]);
+    expect(states()).toEqual(['->firing']);
+    expect(seen[0]!.alert.value).toBe(3);
+    clock.advance(30_000);
+    ev.tick();
+    expect(states()).toEqual(['->firing']);
+    clock.advance(60_000);
+    ev.tick();
+    expect(states()).toEqual(['->firing', 'firing>resolved']);
+  });
+
+  it('holds for "for" before firing, and keeps the cooldown after resolving', () => {
+    const { clock, ev, states } = setup({ name: 't', kind: 'threshold', window: '1m', above: 0, for: '12s', cooldown: '5m' });
+    ev.observe([rec(T0 + 1000)]);
+    for (let i = 0; i < 4; i++) { clock.advance(6000); ev.tick(); }
+    expect(states()).toEqual(['->pending', 'pending>firing']);
+    clock.advance(120_000);
+    ev.tick();
+    expect(states().at(-1)).toBe('firing>resolved');
+    ev.observe([rec(clock.now())]);
+    for (let i = 0; i < 5; i++) { clock.advance(6000); ev.tick(); }
+    expect(states().slice(3)).toEqual(['resolved>pending']);
+  });
+
+  it('counts a late record in its own step, and one per group', () => {
+    const { ev, seen } = setup({ name: 't', kind: 'threshold', window: '1m', above: 1, groupBy: ['host'] });
+    ev.observe([rec(T0 - 20_000, { host: 'a' }), rec(T0 + 5, { host: 'a' }), rec(T0 + 6, { host: 'b' })]);
+    expect(seen.map((t) => t.alert.group)).toEqual([{ host: 'a' }]);
+  });
+
+  it('a silence rule fires for a source that stops, judged when its steps are over', () => {
+    const { clock, ev, states } = setup({ name: 's', kind: 'silence', window: '1m', cooldown: '0s' });
+    ev.observe([rec(T0 + 100)]);
+    for (let i = 0; i < 11; i++) { clock.advance(6000); ev.tick(); }
+    expect(states()).toEqual([]);
+    for (let i = 0; i < 2; i++) { clock.advance(6000); ev.tick(); }
+    expect(states()).toEqual(['->firing']);
+    ev.observe([rec(clock.now())]);
+    clock.advance(8000);
+    ev.tick();
+    expect(states()).toEqual(['->firing', 'firing>resolved']);
+  });
+
+  it('a clock that jumps back judges nothing again; one that jumps forward judges only the last window', () => {
+    const { clock, ev, states } = setup({ name: 's', kind: 'silence', window: '1m', cooldown: '0s' });
+    ev.observe([rec(T0 + 100)]);
+    clock.advance(-3_600_000);
+    ev.tick();
+    expect(states()).toEqual([]);
+    clock.advance(3_600_000 + 86_400_000);
+    ev.tick();
+    expect(states()).toEqual(['->firing']);
+    expect(states().every((s) => s)).toBe(true);
+  });
+});
