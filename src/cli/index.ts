@@ -6,6 +6,7 @@ import { DEFAULT_RECEIVER_PORTS } from '../engine/live/receivers';
 import { patternsCommand } from './patterns-command';
 import { analyzeCommand } from './analyze-command';
 import { anomaliesCommand } from './anomalies-command';
+import { alertsCommand } from './alerts-command';
 
 const USAGE = `LogScope ${VERSION}: local log analysis
 
@@ -22,6 +23,8 @@ usage:
   logscope analyze [--ndjson] [--models DIR] PATH...        category and severity of each record by the models,
                                                             without storing anything (--ndjson: one per record)
   logscope anomalies [--data DIR] [--from T] [--to T] [--source S] [--json]
+  logscope alerts add [--data DIR] RULE.json | alerts rules [--data DIR] [--json]
+  logscope alerts list [--data DIR] [--json] | alerts replay [--data DIR] [--from T] [--to T] [--json] RULE.json
                                                             anomaly windows: spikes, drops to silence, new patterns
 
   --data DIR   the data folder (default: ${defaultDataDir()})
@@ -126,6 +129,15 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
           options: { data: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, source: { type: 'string' }, json: { type: 'boolean' } },
         });
         return await anomaliesCommand(values.data ?? defaultDataDir(), { from: values.from, to: values.to, source: values.source, json: values.json ?? false }, io);
+      }
+      case 'alerts': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          allowPositionals: true,
+          options: { data: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean' } },
+        });
+        const [sub, ...files] = positionals;
+        return await alertsCommand(values.data ?? defaultDataDir(), { sub, files, from: values.from, to: values.to, json: values.json ?? false }, io);
       }
       case '--version':
       case '-v':
