@@ -223,7 +223,9 @@ export class Engine {
       severityOf: (id) => ml.severityFor(id),
       templateText: (id) => patterns.miner.get(id)?.template ?? null,
       emit: (d) => engine?.emit('anomalyRefitProgressed', d),
-      defaultModelDir: opts.anomalyModelDir,
+      // The anomaly model lives with the others unless a test points it elsewhere, so an
+      // engine opened without models (modelsDir null or empty) runs without this one too.
+      defaultModelDir: opts.anomalyModelDir !== undefined ? opts.anomalyModelDir : opts.modelsDir,
     });
     engine = new Engine(opts, store, writer, explorer, importer, patterns, settings, live, tail, ml, anomaly, alerts);
     // The desktop app's receivers are the settings' (`logscope serve` starts its own from flags).
