@@ -25,6 +25,7 @@ import { startReceiver } from '../src/engine/testing/webhook-receiver';
 import { DATA_DIR, ensureGenerated } from './generate';
 import { findCli, importWithCli } from './ours';
 import { formatSize, median } from './stats';
+import { HOSTS, makeRecords, RULES, ruleSet, SERVICES } from './alert-load';
 
 const argv = process.argv.slice(2);
 const flag = (n: string) => argv.includes(`--${n}`);
@@ -38,7 +39,6 @@ const trials = Math.max(30, opt('trials', 30));
 const seconds = opt('seconds', quick ? 4 : 8);
 const onlyArg = argv.indexOf('--only') >= 0 ? argv[argv.indexOf('--only') + 1]!.split(',') : ['latency', 'ingest', 'replay'];
 const OFFERED = 50_000;
-const RULES = 500;
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.max(0, Math.ceil((p / 100) * xs.length) - 1))]!;
 const log = (m: string) => process.stderr.write(`[alerts] ${m}\n`);
@@ -122,62 +122,6 @@ async function latency(): Promise<void> {
 
 // ---------------------------------------------------------------------------------------
 // (b) ingest with 500 rules vs 0
-
-const HOSTS = Array.from({ length: 24 }, (_, i) => `web${i + 1}`);
-const SERVICES = ['api', 'billing', 'auth', 'search', 'worker', 'gateway', 'cart', 'mailer'];
-const LEVELS = ['info', 'info', 'info', 'info', 'info', 'debug', 'debug', 'warn', 'error'] as const;
-const WORDS = ['timeout', 'refused', 'disk full', 'out of memory', 'deadlock', 'retrying', 'slow query', 'payment failed', 'unauthorized', 'cache miss'];
-
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function makeRecords(n: number, seed: number): IngestRecord[] {
-  const r = prng(seed);
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
-  return Array.from({ length: n }, (_, i) => {
-    const level = pick(LEVELS);
-    const word = r() < 0.3 ? pick(WORDS) : null;
-    const status = r() < 0.05 ? 500 + Math.floor(r() * 4) : 200;
-    return {
-      ts: null,
-      level,
-      host: pick(HOSTS),
-      app: null,
-      message: word ? `request ${i} ${word} after ${Math.floor(r() * 900)} ms` : `GET /api/items/${Math.floor(r() * 1e5)} ${status} in ${Math.floor(r() * 300)} ms`,
-      fields: { service: pick(SERVICES), status, duration_ms: Math.floor(r() * 3000) / 10 },
-      format: 'ndjson',
-      line: i + 1,
-      parseError: null,
-    };
-  });
-}
-
-/** 500 rules of the shapes people write: level bounds, words, host:/service: values, groupBy host. */
-function ruleSet(): Record<string, unknown>[] {
-  const r = prng(500);
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
-  const q = (w: string) => (w.includes(' ') ? `"${w}"` : w);
-  return Array.from({ length: RULES }, (_, i) => {
-    const shape = i % 8;
-    const base = { name: `rule ${i}`, kind: 'threshold', window: pick(['1m', '5m', '10m']), above: 100_000 };
-    switch (shape) {
-      case 0: return { ...base, query: `level>=warn host:${pick(HOSTS)}` };
-      case 1: return { ...base, query: `level>=error service:${pick(SERVICES)} ${q(pick(WORDS))}`, groupBy: ['host'] };
-      case 2: return { ...base, query: `${q(pick(WORDS))} host:${pick(HOSTS)}` };
-      case 3: return { ...base, query: `level:error service:${pick(SERVICES)}`, groupBy: ['host'] };
-      case 4: return { ...base, query: `status>=500 service:${pick(SERVICES)} host:${pick(HOSTS)}` };
-      case 5: return { ...base, query: `level>=warn (host:${pick(HOSTS)} OR host:${pick(HOSTS)})` };
-      case 6: return { ...base, query: `level>=error NOT service:${pick(SERVICES)} ${q(pick(WORDS))}`, groupBy: ['host'] };
-      default: return { ...base, kind: 'aggregate', fn: 'p95', field: 'duration_ms', query: `service:${pick(SERVICES)} host:${pick(HOSTS)}` };
-    }
-  });
-}
 
 interface Phase { rate: number; cpu: number; evalMsPer50k: number }
 

@@ -80,3 +80,50 @@ describe('live evaluator on a controllable clock', () => {
     expect(states().every((s) => s)).toBe(true);
   });
 });
+
+describe('the prefilter: rules indexed by the exact values they require', () => {
+  function many(rules: Record<string, AlertRuleInput>, lookups = noLookups) {
+    const clock = new ManualClock(T0);
+    const seen: AlertTransition[] = [];
+    const ev = new LiveEvaluator({ clock, catalog: () => createCatalog([{ name: 'service', type: 'VARCHAR' }]), lookups, firstSeen: () => null, onTransition: (t) => seen.push(t) });
+    ev.setRules(Object.entries(rules).map(([id, r]) => ({ id, spec: AlertRuleInputSchema.parse(r) })));
+    return { ev, fired: () => [...new Set(seen.filter((t) => t.to === 'firing').map((t) => t.ruleId))].sort() };
+  }
+  const rule = (query: string): AlertRuleInput => ({ name: query, kind: 'threshold', query, window: '1m', above: 0 });
+
+  it('a rule requiring host:a is not evaluated for host:b, and still fires for host:a', () => {
+    // `category:db*` asks the lookups: a record the rule is tested on calls category() (it
+    // comes first, so without the index host:b records would be asked).
+    const asked: (string | null)[] = [];
+    const lookups = { category: () => (asked.push('asked'), 'db-errors'), severity: () => 0 };
+    const { ev, fired } = many({ a: rule('category:db* host:a'), svc: rule('category:db* service:billing host:a') }, lookups);
+    ev.observe([rec(T0 + 1, { host: 'b' }), rec(T0 + 2, { host: 'b', fields: { service: 'api' } })]);
+    expect(asked).toEqual([]);
+    expect(fired()).toEqual([]);
+    ev.observe([rec(T0 + 3, { host: 'a', fields: { service: 'api' } })]);
+    expect(fired()).toEqual(['a']);
+    ev.observe([rec(T0 + 4, { host: 'a', fields: { service: 'billing' } })]);
+    expect(fired()).toEqual(['a', 'svc']);
+  });
+
+  it('OR and NOT queries are not wrongly narrowed', () => {
+    const { ev, fired } = many({
+      or: rule('host:a OR level:error'),
+      not: rule('NOT host:a'),
+      either: rule('host:a OR host:c'),
+      nested: rule('level>=warn (host:a OR host:c) "refused"'),
+      mixed: rule('(host:a OR service:api) level:error'),
+      notIn: rule('NOT (host:a OR host:c)'),
+    });
+    ev.observe([rec(T0 + 1, { host: 'b', level: 6 })]);
+    expect(fired()).toEqual(['not', 'notIn', 'or']);
+    ev.observe([rec(T0 + 2, { host: 'c', level: 5 }), rec(T0 + 3, { host: 'b', level: 6, fields: { service: 'api' } })]);
+    expect(fired()).toEqual(['either', 'mixed', 'nested', 'not', 'notIn', 'or']);
+  });
+
+  it('the same rule in an index and in the level lists counts a record once', () => {
+    const { ev } = many({ one: { ...rule('level>=error host:web1 (host:web1 OR host:web2)'), above: 1 } });
+    ev.observe([rec(T0 + 1), rec(T0 + 2)]);
+    expect(ev.alerts().map((a) => a.value)).toEqual([2]);
+  });
+});

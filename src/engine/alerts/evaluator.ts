@@ -1,7 +1,9 @@
 /**
  * The live evaluator: rules over the stream, incrementally. Each committed batch is counted
- * into per (rule, group, step) counters once (a shared prefilter by level and required
- * words keeps most records away from most predicates); each step is judged once it is over
+ * into per (rule, group, step) counters once (a shared prefilter keeps most records away
+ * from most predicates: rules are indexed by the level codes they accept and by one
+ * field's exact values they require, looked up once per record; a word many rules
+ * require is looked for once per record); each step is judged once it is over
  * (plus a grace for records still being committed), and a threshold crossed "above" is
  * judged as soon as the running count crosses it. Records land in the step of their own
  * time, so late and out-of-order ones count where they belong; steps older than the last
@@ -14,7 +16,7 @@ import { MAX_GROUPS_PER_RULE, type Alert, type AlertRuleSpec } from '../../share
 import type { Catalog } from '../query/catalog';
 import { parseQueryOrThrow } from '../../shared/query/parse';
 import type { AlertTransition, Clock } from './types';
-import { compilePredicate, fieldGetter, type CompiledPredicate, type EvalRecord, type Lookups } from './predicate';
+import { compilePredicate, fieldGetter, fieldKey, type CompiledPredicate, type EvalRecord, type Lookups } from './predicate';
 import { aggregate, GroupMachine, groupFields, holds, rateValue, timing, type Timing } from './semantics';
 import { alertId, alertQuery } from './alert-text';
 
@@ -44,7 +46,13 @@ interface Group {
 interface Rule {
   id: string;
   spec: AlertRuleSpec;
+  /** JSON.stringify(spec): setRules keeps a rule whose spec is unchanged. */
+  specJson: string;
   pred: CompiledPredicate;
+  /** pred.terms as indexes into the evaluator's word list (checked once per record). */
+  termIds: number[];
+  /** What is left to test once the prefilter passed a record (for the exact term indexed). */
+  residual: CompiledPredicate['residual'];
   t: Timing;
   keyOf: ((r: EvalRecord) => string | number | null)[];
   fields: string[];
@@ -64,10 +72,27 @@ export interface EvaluatorOptions {
   onWarning?: (ruleId: string, warning: string | null) => void;
 }
 
+/** Rules requiring one of a field's exact values, by value, then by level code. */
+interface ValueIndex {
+  get: (r: EvalRecord) => string | number | null;
+  byValue: Map<string, Rule[][]>;
+}
+
 export class LiveEvaluator {
   private rules = new Map<string, Rule>();
-  /** Rules by the level codes they accept: the first cut of the prefilter. */
+  /** Rules no exact value narrows, by the level codes they accept. */
   private byLevel: Rule[][] = [];
+  /** The other rules, under the field whose exact values they require. */
+  private byValue: ValueIndex[] = [];
+  /** Every required word once; a record's answer for word i is memoised under its generation. */
+  private words: string[] = [];
+  private wordGen = new Float64Array(0);
+  private wordHas = new Uint8Array(0);
+  private gen = 0;
+  /** The record being counted: its message lower-cased once, when a rule asks. */
+  private curMessage = '';
+  private curLower: string | null = null;
+  private readonly lower = () => (this.curLower ??= this.curMessage.toLowerCase());
   private readonly firstSeenLocal = new Map<number, number>();
 
   constructor(private readonly opts: EvaluatorOptions) {}
@@ -78,7 +103,8 @@ export class LiveEvaluator {
     const now = this.opts.clock.now();
     for (const { id, spec } of list) {
       const old = this.rules.get(id);
-      if (old && JSON.stringify(old.spec) === JSON.stringify(spec)) {
+      const specJson = JSON.stringify(spec);
+      if (old && old.specJson === specJson) {
         next.set(id, old);
         continue;
       }
@@ -88,6 +114,9 @@ export class LiveEvaluator {
       next.set(id, {
         id,
         spec,
+        specJson,
+        termIds: [],
+        residual: null,
         t,
         pred: compilePredicate(parseQueryOrThrow(spec.query), catalog, this.opts.lookups),
         fields,
@@ -99,7 +128,54 @@ export class LiveEvaluator {
       });
     }
     this.rules = next;
-    this.byLevel = Array.from({ length: 8 }, (_, code) => [...next.values()].filter((r) => code >= r.pred.minLevel && code <= r.pred.maxLevel));
+    this.index();
+  }
+
+  /** Build the prefilter over the current rules. */
+  private index(): void {
+    const byLevel = (): Rule[][] => Array.from({ length: 8 }, () => []);
+    const add = (lists: Rule[][], r: Rule) => {
+      for (let code = r.pred.minLevel; code <= r.pred.maxLevel; code++) lists[code]?.push(r);
+    };
+    const words = new Map<string, number>();
+    this.byLevel = byLevel();
+    const fields = new Map<string, ValueIndex>();
+    // A rule with several exact terms goes under the field with the most values among all
+    // rules' exact terms (host over service): the fewest rules per record.
+    const distinct = new Map<string, Set<string>>();
+    for (const r of this.rules.values())
+      for (const a of r.pred.alternatives) {
+        const k = fieldKey(a.exact.field);
+        const set = distinct.get(k) ?? new Set<string>();
+        for (const v of a.exact.values) set.add(v);
+        distinct.set(k, set);
+      }
+    const spread = (a: CompiledPredicate['alternatives'][number]) => (distinct.get(fieldKey(a.exact.field))?.size ?? 0) / a.exact.values.length;
+    for (const r of this.rules.values()) {
+      r.termIds = r.pred.terms.map((w) => {
+        if (!words.has(w)) words.set(w, words.size);
+        return words.get(w)!;
+      });
+      const best = r.pred.alternatives.reduce<CompiledPredicate['alternatives'][number] | null>((b, a) => (!b || spread(a) > spread(b) ? a : b), null);
+      r.residual = best ? best.residual : r.pred.residual;
+      const ex = best?.exact;
+      if (!ex) {
+        add(this.byLevel, r);
+        continue;
+      }
+      const key = fieldKey(ex.field);
+      let ix = fields.get(key);
+      if (!ix) fields.set(key, (ix = { get: fieldGetter(this.opts.lookups, ex.field), byValue: new Map() }));
+      for (const v of ex.values) {
+        let lists = ix.byValue.get(v);
+        if (!lists) ix.byValue.set(v, (lists = byLevel()));
+        add(lists, r);
+      }
+    }
+    this.byValue = [...fields.values()];
+    this.words = [...words.keys()];
+    this.wordGen = new Float64Array(this.words.length);
+    this.wordHas = new Uint8Array(this.words.length);
   }
 
   get ruleCount(): number {
@@ -109,52 +185,31 @@ export class LiveEvaluator {
   /** Count a batch of committed records (live: from the stream now; else history). */
   observe(records: readonly EvalRecord[]): void {
     if (!this.rules.size) return;
-    const touched = new Set<Group>();
-    const touchedRule = new Map<Group, Rule>();
+    const touched = new Map<Group, Rule>();
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
-      const candidates = this.byLevel[r.level] ?? [];
-      if (!candidates.length) continue;
-      let lowered: string | null = null;
-      const lower = () => (lowered ??= r.message.toLowerCase());
       if (r.templateId !== null && !this.firstSeenLocal.has(r.templateId)) {
         const known = this.opts.firstSeen(r.templateId);
         this.firstSeenLocal.set(r.templateId, known === null ? r.ts : Math.min(known, r.ts));
       }
-      for (let k = 0; k < candidates.length; k++) {
-        const rule = candidates[k]!;
-        const terms = rule.pred.terms;
-        let ok = true;
-        for (let j = 0; j < terms.length; j++) if (!lower().includes(terms[j]!)) { ok = false; break; }
-        if (!ok || !rule.pred.test(r, lower)) continue;
-        if (rule.spec.kind === 'anomaly' && (r.anomaly === null || r.anomaly < (rule.spec.score ?? 0.5))) continue;
-        const g = this.group(rule, r);
-        if (!g) continue;
-        const step = Math.floor(r.ts / rule.t.stepMs);
-        g.counts.set(step, (g.counts.get(step) ?? 0) + 1);
-        if (step > g.lastStep) g.lastStep = step;
-        if (step < g.firstStep) g.firstStep = step;
-        if (rule.num) {
-          const v = rule.num(r);
-          if (typeof v === 'number') {
-            const arr = g.nums.get(step) ?? [];
-            if (arr.length < MAX_VALUES_PER_STEP) arr.push(v);
-            g.nums.set(step, arr);
-          }
-        }
-        if (rule.spec.kind === 'new-pattern') {
-          const arr = g.levels.get(step) ?? new Array<number>(8).fill(0);
-          arr[r.level]!++;
-          g.levels.set(step, arr);
-        }
-        touched.add(g);
-        touchedRule.set(g, rule);
+      this.curMessage = r.message;
+      this.curLower = null;
+      const lower = this.lower;
+      const gen = ++this.gen;
+      const all = this.byLevel[r.level];
+      if (all && all.length) this.count(all, r, lower, gen, touched);
+      for (let f = 0; f < this.byValue.length; f++) {
+        const ix = this.byValue[f]!;
+        // compare() in predicate.ts: a text field equals a value only as this very string.
+        const v = ix.get(r);
+        if (typeof v !== 'string') continue;
+        const list = ix.byValue.get(v)?.[r.level];
+        if (list && list.length) this.count(list, r, lower, gen, touched);
       }
     }
     // Early judgement: a count that crosses "above" in the current step fires now.
     const now = this.opts.clock.now();
-    for (const g of touched) {
-      const rule = touchedRule.get(g)!;
+    for (const [g, rule] of touched) {
       if (rule.spec.kind === 'silence' || rule.spec.kind === 'rate' || rule.spec.kind === 'aggregate') continue;
       if (rule.spec.kind === 'threshold' && rule.spec.above === undefined) continue;
       const cur = Math.floor(now / rule.t.stepMs);
@@ -165,6 +220,52 @@ export class LiveEvaluator {
         g.aheadUntil = cur - 1;
         this.apply(rule, g, stepEnd, true, value ?? 0, now, true);
       }
+    }
+  }
+
+  /** Count one record for each of `rules` it matches. */
+  private count(rules: readonly Rule[], r: EvalRecord, lower: () => string, gen: number, touched: Map<Group, Rule>): void {
+    const wordGen = this.wordGen;
+    const wordHas = this.wordHas;
+    for (let k = 0; k < rules.length; k++) {
+      const rule = rules[k]!;
+      const ids = rule.termIds;
+      let ok = true;
+      for (let j = 0; j < ids.length; j++) {
+        const w = ids[j]!;
+        if (wordGen[w] !== gen) {
+          wordGen[w] = gen;
+          wordHas[w] = lower().includes(this.words[w]!) ? 1 : 0;
+        }
+        if (!wordHas[w]) {
+          ok = false;
+          break;
+        }
+      }
+      if (!ok) continue;
+      const rest = rule.residual;
+      if (rest && !rest(r, lower)) continue;
+      if (rule.spec.kind === 'anomaly' && (r.anomaly === null || r.anomaly < (rule.spec.score ?? 0.5))) continue;
+      const g = this.group(rule, r);
+      if (!g) continue;
+      const step = Math.floor(r.ts / rule.t.stepMs);
+      g.counts.set(step, (g.counts.get(step) ?? 0) + 1);
+      if (step > g.lastStep) g.lastStep = step;
+      if (step < g.firstStep) g.firstStep = step;
+      if (rule.num) {
+        const v = rule.num(r);
+        if (typeof v === 'number') {
+          const arr = g.nums.get(step) ?? [];
+          if (arr.length < MAX_VALUES_PER_STEP) arr.push(v);
+          g.nums.set(step, arr);
+        }
+      }
+      if (rule.spec.kind === 'new-pattern') {
+        const arr = g.levels.get(step) ?? new Array<number>(8).fill(0);
+        arr[r.level]!++;
+        g.levels.set(step, arr);
+      }
+        touched.set(g, rule);
     }
   }
 
@@ -214,13 +315,26 @@ export class LiveEvaluator {
   // -------------------------------------------------------------------------------------
 
   private group(rule: Rule, r: EvalRecord): Group | null {
-    const vals = rule.keyOf.map((get) => {
+    // One field (the common case) is keyed without building an array and its JSON.
+    let vals: (string | null)[] | null = null;
+    let key: string;
+    if (rule.keyOf.length === 0) key = '';
+    else if (rule.keyOf.length === 1) {
+      const v = rule.keyOf[0]!(r);
+      key = v === null ? '\u0000' : `=${v}`;
+    } else {
+      vals = rule.keyOf.map((get) => {
+        const v = get(r);
+        return v === null ? null : String(v);
+      });
+      key = JSON.stringify(vals);
+    }
+    let g = rule.groups.get(key);
+    if (g) return g;
+    vals ??= rule.keyOf.map((get) => {
       const v = get(r);
       return v === null ? null : String(v);
     });
-    const key = JSON.stringify(vals);
-    let g = rule.groups.get(key);
-    if (g) return g;
     if (rule.groups.size >= MAX_GROUPS_PER_RULE) {
       if (!rule.warning) {
         rule.warning = `more than ${MAX_GROUPS_PER_RULE} groups by ${rule.fields.join(', ')}: new groups are not tracked (group by a field with fewer values)`;

@@ -1,9 +1,11 @@
 /**
  * A rule's query as a JavaScript predicate over records in memory, for the live evaluator:
  * the same meaning as the SQL compiler (src/engine/query/compile.ts) gives it, so a live
- * alert and a replay agree. Plus what a cheap shared prefilter can use: the level bounds
- * and the literal words every match must contain (top-level AND terms), so most records
- * are dismissed for most rules without running the predicate.
+ * alert and a replay agree. Plus what a cheap shared prefilter can use: the level bounds,
+ * the literal words every match must contain and one field's exact values a match must
+ * have (all from top-level AND terms), so most records are dismissed for most rules
+ * without running the predicate; `residual` is what is left to test once the prefilter
+ * has passed a record (the top-level terms it did not already decide).
  *
  * Differences from SQL, on purpose: `pattern:ID` compares ids as stored (no folding of
  * merged patterns: the evaluator sees records before merges are settled).
@@ -46,6 +48,18 @@ export interface CompiledPredicate {
   maxLevel: number;
   /** Lower-cased words every match's message contains. */
   terms: string[];
+  /**
+   * A field (its catalogue name) whose value on every match is exactly one of `values`
+   * (a top-level `host:web1`, or an OR of such on one field); null when there is none.
+   */
+  exact: { field: FieldInfo; values: string[] } | null;
+  /** The query less what bounds, terms and exact decide; null when nothing is left. */
+  residual: ((r: EvalRecord, lower: () => string) => boolean) | null;
+  /**
+   * The same with another top-level exact term chosen instead (a rule naming service and
+   * host is better indexed by whichever has more values): one per exact term, `exact` first.
+   */
+  alternatives: { exact: { field: FieldInfo; values: string[] }; residual: ((r: EvalRecord, lower: () => string) => boolean) | null }[];
 }
 
 type Pred = (r: EvalRecord, lower: () => string) => boolean;
@@ -56,21 +70,78 @@ export function compilePredicate(ast: QueryNode | null, catalog: Catalog, lookup
   const test = ast ? c.node(ast) : () => true;
   const bounds = { minLevel: 0, maxLevel: 7, terms: [] as string[] };
   const top = ast ? (ast.type === 'and' ? ast.children : [ast]) : [];
+  // Top-level terms the prefilter decides exactly (they need not be tested again).
+  const decided = new Set<QueryNode>();
+  const exacts: { node: QueryNode; exact: { field: FieldInfo; values: string[] } }[] = [];
   for (const n of top) {
-    if (n.type === 'text' && n.value.kind === 'literal' && n.value.text) bounds.terms.push(n.value.text.toLowerCase());
+    if (n.type === 'text' && n.value.kind === 'literal' && n.value.text) {
+      bounds.terms.push(n.value.text.toLowerCase());
+      decided.add(n);
+    }
     if (n.type === 'field' && n.value.kind === 'literal' && catalog.resolve(n.field.name)?.name === 'level') {
       const lv = normalizeLevel(n.value.text);
       if (!lv) continue;
       const code = levelCode(lv);
       if (n.op === '>=' || n.op === '>') bounds.minLevel = Math.max(bounds.minLevel, n.op === '>' ? code + 1 : code);
-      if (n.op === '<=' || n.op === '<') {
+      else if (n.op === '<=' || n.op === '<') {
         bounds.minLevel = Math.max(bounds.minLevel, 1);
         bounds.maxLevel = Math.min(bounds.maxLevel, n.op === '<' ? code - 1 : code);
-      }
-      if (n.op === ':' || n.op === '=') [bounds.minLevel, bounds.maxLevel] = [Math.max(bounds.minLevel, code), Math.min(bounds.maxLevel, code)];
+      } else if (n.op === ':' || n.op === '=') [bounds.minLevel, bounds.maxLevel] = [Math.max(bounds.minLevel, code), Math.min(bounds.maxLevel, code)];
+      else continue;
+      decided.add(n);
     }
+    const ex = exactValues(n, catalog);
+    if (ex) exacts.push({ node: n, exact: ex });
   }
-  return { test, ...bounds };
+  // A single value narrows more than an OR of several: those first.
+  exacts.sort((a, b) => Number(a.exact.values.length > 1) - Number(b.exact.values.length > 1));
+  const residualOf = (also: QueryNode | null) => {
+    const rest = top.filter((n) => !decided.has(n) && n !== also).map((n) => c.node(n));
+    return rest.length === 0 ? null : rest.length === 1 ? rest[0]! : allOf(rest);
+  };
+  const alternatives = exacts.map((e) => ({ exact: e.exact, residual: residualOf(e.node) }));
+  const first = alternatives[0];
+  return { test, ...bounds, exact: first?.exact ?? null, residual: first ? first.residual : residualOf(null), alternatives };
+}
+
+/**
+ * The exact values a top-level term requires of one field, when it is a plain `field:value`
+ * on a text field compared as is (`compare` below tests `get(r) === text`), or an OR of
+ * those on the same field; null for anything else (NOT, wildcards, numbers, levels,
+ * substring and base-name fields), which the prefilter must not narrow by.
+ */
+function exactValues(n: QueryNode, catalog: Catalog): { field: FieldInfo; values: string[] } | null {
+  const one = (m: QueryNode): { field: FieldInfo; value: string } | null => {
+    if (m.type !== 'field' || (m.op !== ':' && m.op !== '=') || m.value.kind !== 'literal') return null;
+    const f = catalog.resolve(m.field.name);
+    if (!f || f.type !== 'text' || (f.match !== undefined && f.match !== 'exact')) return null;
+    return { field: f, value: m.value.text };
+  };
+  const single = one(n);
+  if (single) return { field: single.field, values: [single.value] };
+  if (n.type !== 'or' || !n.children.length) return null;
+  const all = n.children.map(one);
+  if (all.some((x) => !x || fieldKey(x.field) !== fieldKey(all[0]!.field))) return null;
+  return { field: all[0]!.field, values: [...new Set(all.map((x) => x!.value))] };
+}
+
+/** One field's identity across catalogues (a JSON key and a column of one name differ). */
+export function fieldKey(f: FieldInfo): string {
+  return `${f.name}\u0000${JSON.stringify(f.source)}`;
+}
+
+function allOf(cs: Pred[]): Pred {
+  return (r, l) => {
+    for (let i = 0; i < cs.length; i++) if (!cs[i]!(r, l)) return false;
+    return true;
+  };
+}
+
+function anyOf(cs: Pred[]): Pred {
+  return (r, l) => {
+    for (let i = 0; i < cs.length; i++) if (cs[i]!(r, l)) return true;
+    return false;
+  };
 }
 
 class PredicateCompiler {
@@ -81,14 +152,10 @@ class PredicateCompiler {
 
   node(n: QueryNode): Pred {
     switch (n.type) {
-      case 'and': {
-        const cs = n.children.map((c) => this.node(c));
-        return (r, l) => cs.every((c) => c(r, l));
-      }
-      case 'or': {
-        const cs = n.children.map((c) => this.node(c));
-        return (r, l) => cs.some((c) => c(r, l));
-      }
+      case 'and':
+        return allOf(n.children.map((c) => this.node(c)));
+      case 'or':
+        return anyOf(n.children.map((c) => this.node(c)));
       case 'not': {
         const c = this.node(n.child);
         return (r, l) => !c(r, l);
