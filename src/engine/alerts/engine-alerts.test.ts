@@ -3,6 +3,7 @@ import type { EventData } from '../../shared/protocol';
 import { Engine, CallError } from '../engine';
 import { tempDir } from '../testing/fixtures';
 import { startReceiver, until, type Receiver } from '../testing/webhook-receiver';
+import { shippedModelDir } from '../ml/anomaly/model';
 
 const engines: Engine[] = [];
 const receivers: Receiver[] = [];
@@ -11,8 +12,8 @@ afterEach(async () => {
   for (const r of receivers.splice(0)) await r.close();
 });
 
-async function open(dataDir = tempDir()): Promise<Engine> {
-  const engine = await Engine.open({ dataDir, defaultZone: 'UTC', modelsDir: null });
+async function open(dataDir = tempDir(), anomalyModelDir?: string | null): Promise<Engine> {
+  const engine = await Engine.open({ dataDir, defaultZone: 'UTC', modelsDir: null, anomalyModelDir });
   engines.push(engine);
   return engine;
 }
@@ -67,6 +68,23 @@ describe('alerts in the engine (real DuckDB file, real sockets)', () => {
     // Replay over what is stored: the same episode, for web1 only.
     const replay = await engine.call('alertReplay', { rule: rule.spec, from: now - 600_000, to: now + 600_000 });
     expect(replay.episodes.map((e) => [e.group, e.peak])).toEqual([[{ host: 'web1' }, 25]]);
+  });
+
+  it('an anomaly rule fires live: the scores computed at commit are on the records the evaluator counts', async () => {
+    const engine = await open(tempDir(), shippedModelDir()!);
+    const changes: Array<EventData<'alertsChanged'>> = [];
+    engine.on('alertsChanged', (d) => changes.push(d));
+    // Score ≥ 0 is any scored record: an unscored one (anomaly null) is never counted.
+    await engine.call('alertRuleSave', { rule: { name: 'scored', kind: 'anomaly', query: 'host:web1', score: 0, above: 2, window: '1m' } });
+    const http = await engine.call('liveSourceAdd', { kind: 'http', config: { port: 0 } });
+    const now = Date.now();
+    const body = Array.from({ length: 5 }, (_, i) => JSON.stringify({ ts: new Date(now + i).toISOString(), level: 'error', host: i < 4 ? 'web1' : 'web2', message: `worker ${i} crashed` })).join('\n');
+    expect((await fetch(`http://127.0.0.1:${http.port}/ingest`, { method: 'POST', body, headers: { 'content-type': 'application/x-ndjson' } })).status).toBeLessThan(300);
+    await until(() => changes.some((c) => c.open === 1), 'the anomaly alert firing');
+    const firing = changes.at(-1)!.alerts.find((a) => a.state === 'firing')!;
+    expect([firing.rule, firing.value]).toEqual(['scored', 4]);
+    const stored = await engine.store.read('SELECT count(*) AS n FROM logs WHERE anomaly IS NOT NULL');
+    expect(Number(stored[0]!.n)).toBe(5);
   });
 
   it('refuses a bad rule at save with the field, and a query error with its position', async () => {

@@ -91,6 +91,11 @@ export class AnomalyScorer {
           if (anomalous[i] && v === undefined && reasons.size < MAX_REASONS_PER_BATCH) {
             reasons.set(i, model.reasons(rows.subarray(i * N_FEATURES, (i + 1) * N_FEATURES)));
           }
+          // On the record too: the live alert evaluator counts the batch after its commit
+          // (which waits for these scores), and an `anomaly` rule reads the score there.
+          const rec = records[i]!;
+          rec.anomaly = Number.isFinite(scores[i]!) ? scores[i]! : null;
+          rec.anomalous = Number.isFinite(scores[i]!) ? anomalous[i] === 1 : null;
         }
         return { scores, anomalous, reasons };
       },
