@@ -31,7 +31,8 @@ async function post(lines: object[]): Promise<void> {
 }
 
 const setTheme = async (theme: 'light' | 'dark') => {
-  if ((await page.getAttribute('html', 'data-theme')) !== theme) await page.click('[data-testid="theme-toggle"]');
+  // Dispatched on the button itself: the rule editor's backdrop covers the top bar while it is open.
+  if ((await page.getAttribute('html', 'data-theme')) !== theme) await page.locator('[data-testid="theme-toggle"]').dispatchEvent('click');
   await expect.poll(() => page.getAttribute('html', 'data-theme')).toBe(theme);
 };
 
@@ -181,6 +182,22 @@ describe('alerts in Chromium', () => {
     await page.waitForSelector('[data-testid="replay-chart"] canvas');
     await dismissNotices();
     await page.waitForTimeout(300);
+    // The chart really draws the value line (light theme #3d71d9) and the shaded firing
+    // stretches (reddish), not only its axes: a series type ECharts was not given draws nothing.
+    const drawn = await page.evaluate(() => {
+      const canvas = document.querySelector('[data-testid="replay-chart"] canvas') as HTMLCanvasElement;
+      const px = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let line = 0;
+      let fire = 0;
+      for (let i = 0; i < px.length; i += 4) {
+        const [r, g, b, a] = [px[i]!, px[i + 1]!, px[i + 2]!, px[i + 3]!];
+        if (a > 200 && Math.abs(r - 0x3d) < 30 && Math.abs(g - 0x71) < 30 && Math.abs(b - 0xd9) < 30) line++;
+        if (a > 0 && r > g + 20 && r > b + 10) fire++;
+      }
+      return { line, fire };
+    });
+    expect(drawn.line).toBeGreaterThan(50);
+    expect(drawn.fire).toBeGreaterThan(20);
     await page.screenshot({ path: join(artifacts, 'alerts-replay-light.png') });
     await setTheme('dark');
     await page.waitForTimeout(300);

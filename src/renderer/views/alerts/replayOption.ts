@@ -37,7 +37,7 @@ export function replayOption(s: ReplaySeries, theme: Theme, bound: number | null
   return {
     backgroundColor: 'transparent',
     animation: false,
-    grid: { left: 48, right: 16, top: 12, bottom: 28 },
+    grid: { left: 48, right: 30, top: 12, bottom: 28 }, // right: room for the bound's label
     tooltip: {
       trigger: 'axis',
       backgroundColor: c.tooltipBg,
