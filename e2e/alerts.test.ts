@@ -185,8 +185,11 @@ describe('alerts in Chromium', () => {
     // The chart really draws the value line (light theme #3d71d9) and the shaded firing
     // stretches (reddish), not only its axes: a series type ECharts was not given draws nothing.
     const drawn = await page.evaluate(() => {
-      const canvas = document.querySelector('[data-testid="replay-chart"] canvas') as HTMLCanvasElement;
-      const px = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      // Typed by hand: the e2e tests compile without the DOM library.
+      type Canvas = { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+      const doc = (globalThis as unknown as { document: { querySelector(selector: string): Canvas } }).document;
+      const canvas = doc.querySelector('[data-testid="replay-chart"] canvas');
+      const px = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
       let line = 0;
       let fire = 0;
       for (let i = 0; i < px.length; i += 4) {
