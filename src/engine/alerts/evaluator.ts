@@ -13,11 +13,12 @@
  */
 
 import { MAX_GROUPS_PER_RULE, type Alert, type AlertRuleSpec } from '../../shared/alerts';
+import { levelCode } from '../../shared/levels';
 import type { Catalog } from '../query/catalog';
 import { parseQueryOrThrow } from '../../shared/query/parse';
 import type { AlertTransition, Clock } from './types';
 import { compilePredicate, fieldGetter, fieldKey, type CompiledPredicate, type EvalRecord, type Lookups } from './predicate';
-import { aggregate, GroupMachine, groupFields, holds, rateValue, timing, type Timing } from './semantics';
+import { GroupMachine, groupFields, holds, timing, windowValue, type Timing } from './semantics';
 import { alertId, alertQuery } from './alert-text';
 
 /** How long after a step ends it is judged: records of that step still being committed. */
@@ -364,41 +365,22 @@ export class LiveEvaluator {
 
   /** The window's value ending at step b, as semantics.ts defines it per kind. */
   private value(rule: Rule, g: Group, b: number): number | null {
-    const { steps, baselineSteps, stepMs } = rule.t;
-    let count = 0;
-    for (let k = b - steps + 1; k <= b; k++) count += g.counts.get(k) ?? 0;
     const spec = rule.spec;
-    switch (spec.kind) {
-      case 'threshold':
-      case 'silence':
-      case 'anomaly':
-        return count;
-      case 'rate': {
-        let base = 0;
-        for (let k = b - baselineSteps - steps + 1; k <= b - baselineSteps; k++) base += g.counts.get(k) ?? 0;
-        return rateValue(count, base, spec.minCount ?? 1);
-      }
-      case 'aggregate': {
-        const vals: number[] = [];
-        for (let k = b - steps + 1; k <= b; k++) for (const v of g.nums.get(k) ?? []) vals.push(v);
-        return aggregate(spec.fn ?? 'avg', vals);
-      }
-      case 'new-pattern': {
-        const first = g.pattern === null ? null : this.firstSeenLocal.get(g.pattern) ?? null;
-        const windowStart = (b + 1) * stepMs - rule.t.windowMs;
-        if (first === null || first < windowStart) return 0;
-        if (spec.categories && !spec.categories.includes(this.opts.lookups.category(g.pattern) as never)) return 0;
-        const min = spec.severity ? ['trace', 'debug', 'info', 'notice', 'warn', 'error', 'fatal'].indexOf(spec.severity) + 1 : 0;
-        const inferred = this.opts.lookups.severity(g.pattern);
-        let n = 0;
-        for (let k = b - steps + 1; k <= b; k++) {
-          const lv = g.levels.get(k);
-          if (!lv) continue;
-          for (let code = 0; code < 8; code++) if ((code === 0 ? inferred : code) >= min) n += lv[code]!;
-        }
-        return n;
-      }
+    if (spec.kind !== 'new-pattern') return windowValue(spec, rule.t, g.counts, g.nums, b);
+    const { steps, stepMs } = rule.t;
+    const first = g.pattern === null ? null : this.firstSeenLocal.get(g.pattern) ?? null;
+    const windowStart = (b + 1) * stepMs - rule.t.windowMs;
+    if (first === null || first < windowStart) return 0;
+    if (spec.categories && !spec.categories.includes(this.opts.lookups.category(g.pattern) as never)) return 0;
+    const min = levelCode(spec.severity);
+    const inferred = this.opts.lookups.severity(g.pattern);
+    let n = 0;
+    for (let k = b - steps + 1; k <= b; k++) {
+      const lv = g.levels.get(k);
+      if (!lv) continue;
+      for (let code = 0; code < 8; code++) if ((code === 0 ? inferred : code) >= min) n += lv[code]!;
     }
+    return n;
   }
 
   private apply(rule: Rule, g: Group, stepEnd: number, cond: boolean, value: number, recordAt: number, live: boolean): void {

@@ -9,7 +9,7 @@ import { MAX_GROUPS_PER_RULE, type AlertRuleSpec, type ReplayEpisode } from '../
 import { parseQueryOrThrow } from '../../shared/query/parse';
 import type { Store } from '../store/store';
 import { compileQuery, fieldExpression, type Catalog } from '../query/compile';
-import { aggregate, GroupMachine, groupFields, holds, rateValue, timing } from './semantics';
+import { GroupMachine, groupFields, holds, timing, windowValue } from './semantics';
 
 export interface ReplayResult {
   episodes: ReplayEpisode[];
@@ -128,7 +128,7 @@ export async function replayRule(
     const order = [...steps].filter((b) => b >= firstStep && b <= lastStep).sort((a, b) => a - b);
     let open: ReplayEpisode | null = null;
     for (const b of order) {
-      const value = windowValue(spec, t, g, b, firstSeen);
+      const value = valueAt(spec, t, g, b, firstSeen);
       const stepEnd = (b + 1) * s;
       const ch = m.judge(stepEnd, holds(spec, value), value ?? 0);
       const idx = Math.floor((b - firstStep) / perPoint);
@@ -159,34 +159,16 @@ export async function replayRule(
   };
 }
 
-function windowValue(
+function valueAt(
   spec: AlertRuleSpec,
   t: ReturnType<typeof timing>,
   g: { values: Record<string, string | null>; counts: Map<number, number>; nums: Map<number, number[]> },
   b: number,
   firstSeen: Map<number, number>,
 ): number | null {
-  let count = 0;
-  for (let k = b - t.steps + 1; k <= b; k++) count += g.counts.get(k) ?? 0;
-  switch (spec.kind) {
-    case 'threshold':
-    case 'silence':
-    case 'anomaly':
-      return count;
-    case 'rate': {
-      let base = 0;
-      for (let k = b - t.baselineSteps - t.steps + 1; k <= b - t.baselineSteps; k++) base += g.counts.get(k) ?? 0;
-      return rateValue(count, base, spec.minCount ?? 1);
-    }
-    case 'aggregate': {
-      const vals: number[] = [];
-      for (let k = b - t.steps + 1; k <= b; k++) for (const v of g.nums.get(k) ?? []) vals.push(v);
-      return aggregate(spec.fn ?? 'avg', vals);
-    }
-    case 'new-pattern': {
-      const first = firstSeen.get(Number(g.values.pattern));
-      if (first === undefined || first < (b + 1) * t.stepMs - t.windowMs) return 0;
-      return count;
-    }
+  if (spec.kind === 'new-pattern') {
+    const first = firstSeen.get(Number(g.values.pattern));
+    if (first === undefined || first < (b + 1) * t.stepMs - t.windowMs) return 0;
   }
+  return windowValue(spec, t, g.counts, g.nums, b);
 }

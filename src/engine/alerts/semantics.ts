@@ -57,6 +57,37 @@ export function rateValue(count: number, base: number, minCount: number): number
   return count / base;
 }
 
+/**
+ * The value of the window that ends at step b, from per-step counts (and numbers, for
+ * aggregate), for every kind but new-pattern: the live evaluator and replay both judge
+ * with this, so they cannot drift apart. new-pattern also needs when the pattern was first
+ * seen, which each of them knows its own way; it gets the window's count here.
+ */
+export function windowValue(
+  spec: AlertRuleSpec,
+  t: Pick<Timing, 'steps' | 'baselineSteps'>,
+  counts: Map<number, number>,
+  nums: Map<number, number[]>,
+  b: number,
+): number | null {
+  let count = 0;
+  for (let k = b - t.steps + 1; k <= b; k++) count += counts.get(k) ?? 0;
+  switch (spec.kind) {
+    case 'rate': {
+      let base = 0;
+      for (let k = b - t.baselineSteps - t.steps + 1; k <= b - t.baselineSteps; k++) base += counts.get(k) ?? 0;
+      return rateValue(count, base, spec.minCount ?? 1);
+    }
+    case 'aggregate': {
+      const vals: number[] = [];
+      for (let k = b - t.steps + 1; k <= b; k++) for (const v of nums.get(k) ?? []) vals.push(v);
+      return aggregate(spec.fn ?? 'avg', vals);
+    }
+    default:
+      return count;
+  }
+}
+
 /** p50..p99 as DuckDB's quantile_cont (linear between the closest ranks), avg, min, max, sum. */
 export function aggregate(fn: string, values: number[]): number | null {
   if (!values.length) return null;

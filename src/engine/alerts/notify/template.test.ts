@@ -28,9 +28,10 @@ describe('payload templates', () => {
     expect(JSON.parse(out)).toEqual({ text: `host ${hostile}!`, q: hostile, list: [hostile] });
   });
 
+  // -0 is left out: JSON has no negative zero (JSON.stringify(-0) is "0"), so it cannot come back.
   it('any value, anywhere a placeholder may stand, comes back exactly', () => {
     fc.assert(
-      fc.property(fc.string(), fc.string(), fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer()), (rule, host, value) => {
+      fc.property(fc.string(), fc.string(), fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }).map((v) => (Object.is(v, -0) ? 0 : v)), fc.integer()), (rule, host, value) => {
         const out = JSON.parse(renderTemplate('{"a": "[{{rule}}]", "b": {{group.host}}, "c": {{value}}, "d": "{{value}}"}', values({ rule, value, group: { host } })));
         expect(out).toEqual({ a: `[${rule}]`, b: host, c: value, d: String(value) });
       }),
