@@ -1,10 +1,9 @@
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { tempDir, writeFile } from '../src/engine/testing/fixtures';
-import { launchChromium, startServe } from './headless';
+import { ephemeralPort, launchChromium, postNdjson, startServe } from './headless';
 
 const artifacts = join(import.meta.dirname, 'artifacts');
 let browser: Browser;
@@ -13,21 +12,8 @@ let server: Awaited<ReturnType<typeof startServe>>;
 let page: Page;
 let httpPort = 0;
 
-async function ephemeralPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
 async function post(lines: object[]): Promise<void> {
-  const res = await fetch(`http://127.0.0.1:${httpPort}/ingest`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-ndjson' },
-    body: lines.map((l) => JSON.stringify(l)).join('\n') + '\n',
-  });
-  expect(res.status).toBe(200);
+  expect(await postNdjson(httpPort, lines)).toBe(200);
 }
 
 const setTheme = async (theme: 'light' | 'dark') => {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 
 /**
@@ -51,4 +52,23 @@ export const CHROMIUM_ARGS = [
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/** A port the system just handed out and released: a receiver started next takes it. */
+export async function ephemeralPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+/** POST records as NDJSON to the HTTP receiver on `port`; the answer's status. */
+export async function postNdjson(port: number, lines: object[]): Promise<number> {
+  const res = await fetch(`http://127.0.0.1:${port}/ingest`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-ndjson' },
+    body: lines.map((l) => JSON.stringify(l)).join('\n') + '\n',
+  });
+  return res.status;
 }

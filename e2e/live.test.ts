@@ -1,10 +1,9 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { tempDir } from '../src/engine/testing/fixtures';
-import { launchChromium, startServe } from './headless';
+import { ephemeralPort, launchChromium, postNdjson, startServe } from './headless';
 
 const artifacts = join(import.meta.dirname, 'artifacts');
 let browser: Browser;
@@ -12,22 +11,8 @@ let server: Awaited<ReturnType<typeof startServe>>;
 let page: Page;
 let httpPort = 0;
 
-/** A port the system just handed out and released: the receiver takes it next. */
-async function ephemeralPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
 async function post(lines: object[]): Promise<void> {
-  const res = await fetch(`http://127.0.0.1:${httpPort}/ingest`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-ndjson' },
-    body: lines.map((l) => JSON.stringify(l)).join('\n') + '\n',
-  });
-  expect(res.status).toBe(200);
+  expect(await postNdjson(httpPort, lines)).toBe(200);
 }
 
 const rowTexts = () => page.locator('[data-testid="log-row"] .col-msg').allTextContents();

@@ -3,7 +3,7 @@
  * engine's check found in it, saving, and the last replay over a chosen range.
  */
 import { create } from 'zustand';
-import type { ReplayEpisode } from '../../../shared/alerts';
+import type { Result } from '../../../shared/protocol';
 import { EMPTY_DRAFT, type Problem, type RuleDraft } from './draft';
 
 export const REPLAY_PRESETS = [
@@ -15,15 +15,8 @@ export const REPLAY_PRESETS = [
 ] as const;
 export type ReplayPresetKey = (typeof REPLAY_PRESETS)[number]['key'];
 
-export interface ReplayResult {
-  episodes: ReplayEpisode[];
-  total: number;
-  series: { start: number; stepMs: number; values: number[]; firing: boolean[] };
-  from: number;
-  to: number;
-  warning: string | null;
-  tookMs: number;
-}
+/** What alertReplay answers: the protocol's own type, so the two cannot drift apart. */
+export type ReplayResult = Result<'alertReplay'>;
 
 export interface EditorState {
   open: boolean;
