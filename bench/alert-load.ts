@@ -4,6 +4,7 @@
  * host:/service: values, OR and NOT, groupBy host, p95 aggregates). Seeded: the same every run.
  */
 import type { IngestRecord } from '../src/ingest/record';
+import { mulberry32 } from './prng';
 
 export const RULES = 500;
 export const HOSTS = Array.from({ length: 24 }, (_, i) => `web${i + 1}`);
@@ -11,17 +12,9 @@ export const SERVICES = ['api', 'billing', 'auth', 'search', 'worker', 'gateway'
 const LEVELS = ['info', 'info', 'info', 'info', 'info', 'debug', 'debug', 'warn', 'error'] as const;
 const WORDS = ['timeout', 'refused', 'disk full', 'out of memory', 'deadlock', 'retrying', 'slow query', 'payment failed', 'unauthorized', 'cache miss'];
 
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function makeRecords(n: number, seed: number): IngestRecord[] {
-  const r = prng(seed);
+  const r = mulberry32(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
   return Array.from({ length: n }, (_, i) => {
     const level = pick(LEVELS);
@@ -43,7 +36,7 @@ export function makeRecords(n: number, seed: number): IngestRecord[] {
 
 /** 500 rules of the shapes people write: level bounds, words, host:/service: values, groupBy host. */
 export function ruleSet(): Record<string, unknown>[] {
-  const r = prng(500);
+  const r = mulberry32(500);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
   const q = (w: string) => (w.includes(' ') ? `"${w}"` : w);
   return Array.from({ length: RULES }, (_, i) => {

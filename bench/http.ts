@@ -24,6 +24,7 @@ import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { createHttpReceiver } from '../src/ingest/sources/http/receiver';
 import { engineSink, workSink, type BenchSink } from './sinks';
+import { mulberry32 } from './prng';
 
 interface Options {
   seconds: number;
@@ -59,14 +60,6 @@ function parseArgs(argv: string[]): Options {
 // ---------------------------------------------------------------------------------------
 // Events
 
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SERVICES = ['api', 'billing', 'auth', 'search', 'worker'];
 const LEVELS = ['info', 'info', 'info', 'info', 'debug', 'warn', 'error'];
@@ -91,7 +84,7 @@ function eventLine(r: () => number, t: number): string {
 }
 
 function ndjsonBatches(count: number, size: number): Buffer[] {
-  const r = prng(42);
+  const r = mulberry32(42);
   let t = Date.UTC(2024, 2, 10);
   const out: Buffer[] = [];
   for (let b = 0; b < count; b++) {
@@ -103,7 +96,7 @@ function ndjsonBatches(count: number, size: number): Buffer[] {
 }
 
 function singleEvents(count: number): Buffer[] {
-  const r = prng(7);
+  const r = mulberry32(7);
   let t = Date.UTC(2024, 2, 10);
   return Array.from({ length: count }, () => Buffer.from(eventLine(r, (t += 7))));
 }
