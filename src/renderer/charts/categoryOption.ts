@@ -4,7 +4,7 @@ import { CATEGORY_COLORS, CATEGORY_ORDER, categoryKey } from '../lib/categories'
 import { formatLocal, formatSpan } from '../lib/time';
 import type { Theme } from '../stores/theme';
 import type { ChartOption } from './echarts';
-import { CHART_COLORS, countsOverTime, escapeHtml } from './histogramOption';
+import { axisTooltip, CHART_COLORS, countsOverTime, escapeHtml } from './histogramOption';
 
 export type CategorySeriesKey = (typeof CATEGORY_ORDER)[number];
 
@@ -43,12 +43,7 @@ export function categoryOption(h: CategoryHistogram, theme: Theme): ChartOption 
       data: series.map((s) => categoryLabel(s.key)),
     },
     tooltip: {
-      trigger: 'axis',
-      axisPointer: { type: 'shadow' },
-      backgroundColor: c.tooltipBg,
-      borderColor: c.tooltipBorder,
-      textStyle: { color: theme === 'dark' ? '#d8d9da' : '#24292e', fontSize: 12 },
-      confine: true,
+      ...axisTooltip(theme),
       formatter: (params: unknown) => {
         const list = (Array.isArray(params) ? params : [params]) as { seriesId: string; seriesName: string; value: [number, number] }[];
         if (list.length === 0) return '';

@@ -67,6 +67,19 @@ export function countsOverTime(min: number, max: number, theme: Theme) {
   };
 }
 
+/** The tooltip every counts-over-time chart shares (each adds its own formatter). */
+export function axisTooltip(theme: Theme) {
+  const c = CHART_COLORS[theme];
+  return {
+    trigger: 'axis' as const,
+    axisPointer: { type: 'shadow' as const },
+    backgroundColor: c.tooltipBg,
+    borderColor: c.tooltipBorder,
+    textStyle: { color: theme === 'dark' ? '#d8d9da' : '#24292e', fontSize: 12 },
+    confine: true,
+  };
+}
+
 /** One bar series per level that has any count, least severe at the bottom. */
 export function histogramSeries(h: Histogram) {
   const byKey = new Map(h.series.map((s) => [levelKey(s.level), s.counts]));
@@ -118,12 +131,7 @@ export function histogramOption(h: Histogram, theme: Theme, windows: readonly An
     ...countsOverTime(h.start, h.start + n * h.bucketMs, theme),
     grid: { left: 44, right: 12, top: 10, bottom: 22 },
     tooltip: {
-      trigger: 'axis',
-      axisPointer: { type: 'shadow' },
-      backgroundColor: c.tooltipBg,
-      borderColor: c.tooltipBorder,
-      textStyle: { color: theme === 'dark' ? '#d8d9da' : '#24292e', fontSize: 12 },
-      confine: true,
+      ...axisTooltip(theme),
       formatter: (params: unknown) => {
         const list = (Array.isArray(params) ? params : [params]) as {
           seriesId: string;
