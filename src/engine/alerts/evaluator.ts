@@ -217,7 +217,16 @@ export class LiveEvaluator {
       if (cur <= rule.lastJudged) continue;
       const stepEnd = (cur + 1) * rule.t.stepMs;
       const value = this.value(rule, g, cur);
-      if (holds(rule.spec, value) && g.machine.wouldFire(stepEnd)) {
+      if (!holds(rule.spec, value)) continue;
+      // The steps before this one that are over but still in their grace are judged
+      // first, at their own ends: one of them may fire (or resolve) before this one can.
+      for (let b = Math.max(rule.lastJudged + 1, g.firstStep, g.aheadUntil + 1); b < cur; b++) {
+        const v = this.value(rule, g, b);
+        const end = (b + 1) * rule.t.stepMs;
+        this.apply(rule, g, end, holds(rule.spec, v), v ?? 0, end, true);
+        g.aheadUntil = b;
+      }
+      if (g.machine.wouldFire(stepEnd)) {
         g.aheadUntil = cur - 1;
         this.apply(rule, g, stepEnd, true, value ?? 0, now, true);
       }
