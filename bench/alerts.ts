@@ -195,13 +195,25 @@ async function ingest(): Promise<void> {
       };
       // Warm up (and teach the catalogue the service field the rules name).
       await phase(engine, pool, OFFERED, 1, evalMs);
-      rows['offered 0']!.push(await phase(engine, pool, OFFERED, seconds, evalMs));
-      rows['max 0']!.push(await phase(engine, pool, 0, seconds, evalMs));
       const t = performance.now();
-      for (const rule of rules) await engine.call('alertRuleSave', { rule });
+      const ids: string[] = [];
+      for (const rule of rules) ids.push((await engine.call('alertRuleSave', { rule })).id);
       log(`run ${run + 1}: ${RULES} rules saved in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-      rows['offered 500']!.push(await phase(engine, pool, OFFERED, seconds, evalMs));
-      rows['max 500']!.push(await phase(engine, pool, 0, seconds, evalMs));
+      const enable = async (on: boolean) => {
+        for (const id of ids) await engine.call('alertRuleSetEnabled', { id, enabled: on });
+      };
+      // The database grows through a run, and later phases write into a bigger one: each
+      // mode runs its two phases in the opposite order on alternate runs (ABBA), so that
+      // drift falls on both sides.
+      const order: [string, number][] = run % 2 === 0
+        ? [['offered 500', OFFERED], ['max 500', 0], ['max 0', 0], ['offered 0', OFFERED]]
+        : [['offered 0', OFFERED], ['max 0', 0], ['max 500', 0], ['offered 500', OFFERED]];
+      let on = true;
+      for (const [key, offered] of order) {
+        const want = key.endsWith(' 500');
+        if (want !== on) await enable((on = want));
+        rows[key]!.push(await phase(engine, pool, offered, seconds, evalMs));
+      }
     } finally {
       await engine.close();
       rmSync(dir, { recursive: true, force: true });

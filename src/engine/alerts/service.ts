@@ -14,7 +14,7 @@ import type { Store } from '../store/store';
 import type { LogWriter } from '../store/writer';
 import type { Catalog } from '../query/catalog';
 import { LiveEvaluator } from './evaluator';
-import type { EvalRecord, Lookups } from './predicate';
+import type { Lookups } from './predicate';
 import { replayRule } from './replay';
 import { checkRule, type RuleProblem } from './validate';
 import { BUILTIN_RULES } from './builtin';
@@ -117,26 +117,21 @@ export class AlertService {
   observe(source: string, records: readonly IngestRecord[], fallbackTs: number): void {
     if (!this.evaluator.ruleCount || !records.length) return;
     const now = this.opts.clock.now();
-    const out: EvalRecord[] = new Array(records.length);
-    for (let i = 0; i < records.length; i++) {
-      const r = records[i]!;
-      out[i] = {
-        ts: r.ts ?? fallbackTs,
-        level: levelCode(r.level),
-        source,
-        host: r.host,
-        app: r.app,
-        message: r.message,
-        format: r.format,
-        parseError: r.parseError,
-        line: r.line,
-        fields: r.fields,
-        templateId: r.templateId ?? null,
-        anomaly: r.anomaly ?? null,
-        ingestTs: now,
-      };
-    }
-    this.evaluator.observe(out);
+    this.evaluator.observeWith(records, (r, into) => {
+      into.ts = r.ts ?? fallbackTs;
+      into.level = levelCode(r.level);
+      into.source = source;
+      into.host = r.host;
+      into.app = r.app;
+      into.message = r.message;
+      into.format = r.format;
+      into.parseError = r.parseError;
+      into.line = r.line;
+      into.fields = r.fields;
+      into.templateId = r.templateId ?? null;
+      into.anomaly = r.anomaly ?? null;
+      into.ingestTs = now;
+    });
   }
 
   /** Refresh the catalogue (new JSON fields) the next rules compile against. */
