@@ -69,6 +69,12 @@ interface Rule {
   fields: string[];
   num: ((r: EvalRecord) => string | number | null) | null;
   groups: Map<string, Group>;
+  /** A rule without groupBy: its one group, once it has it (no Map lookup per record). */
+  only: Group | null;
+  /** anomaly: the least score a record needs; else null. */
+  minScore: number | null;
+  /** t.stepMs, read per record and rule. */
+  stepMs: number;
   lastJudged: number;
   warning: string | null;
 }
@@ -136,6 +142,9 @@ export class LiveEvaluator {
         keyOf: fields.map((f) => fieldGetter(this.opts.lookups, catalog.resolve(f)!)),
         num: spec.kind === 'aggregate' && spec.field ? fieldGetter(this.opts.lookups, { ...catalog.resolve(spec.field)!, type: 'number' }) : null,
         groups: new Map(),
+        only: null,
+        minScore: spec.kind === 'anomaly' ? (spec.score ?? 0.5) : null,
+        stepMs: t.stepMs,
         lastJudged: Math.floor((now - JUDGE_GRACE_MS) / t.stepMs) - 1,
         warning: null,
       });
@@ -280,10 +289,10 @@ export class LiveEvaluator {
       if (!ok) continue;
       const rest = rule.residual;
       if (rest && !rest(r, lower)) continue;
-      if (rule.spec.kind === 'anomaly' && (r.anomaly === null || r.anomaly < (rule.spec.score ?? 0.5))) continue;
-      const g = this.group(rule, r);
+      if (rule.minScore !== null && (r.anomaly === null || r.anomaly < rule.minScore)) continue;
+      const g = rule.keyOf.length === 0 && rule.only ? rule.only : this.group(rule, r);
       if (!g) continue;
-      const step = Math.floor(r.ts / rule.t.stepMs);
+      const step = Math.floor(r.ts / rule.stepMs);
       if (step !== g.hotStep) {
         flushHot(g);
         g.hotStep = step;
@@ -412,6 +421,7 @@ export class LiveEvaluator {
       batch: 0,
     };
     rule.groups.set(key, g);
+    if (rule.keyOf.length === 0) rule.only = g;
     return g;
   }
 
@@ -472,7 +482,10 @@ export class LiveEvaluator {
     for (const [key, g] of rule.groups) {
       for (const map of [g.counts, g.nums, g.levels] as Map<number, unknown>[]) for (const k of map.keys()) if (k < keep) map.delete(k);
       const idle = g.counts.size === 0 && g.machine.state !== 'pending' && g.machine.state !== 'firing';
-      if (idle && !keepsGroups && !g.machine.inCooldown((judged + 1) * rule.t.stepMs)) rule.groups.delete(key);
+      if (idle && !keepsGroups && !g.machine.inCooldown((judged + 1) * rule.t.stepMs)) {
+        rule.groups.delete(key);
+        if (rule.only === g) rule.only = null;
+      }
     }
   }
 }
