@@ -188,11 +188,8 @@ export class Engine {
       ml.observe(records);
     };
     let engine: Engine | null = null;
-    const importer = new Importer(writer, (p) => engine?.emit('importProgressed', p), {
-      defaultZone: opts.defaultZone,
-      beforeWrite: mine,
-    });
-    // Committed live batches are counted by the alert rules (imports are history: replay).
+    // Committed live batches are counted by the alert rules; an imported file is judged
+    // as history once it is committed (AlertService.judgeHistory).
     const alerts = await AlertService.open({
       store,
       writer,
@@ -207,6 +204,11 @@ export class Engine {
         alertRulesChanged: (d) => engine?.emit('alertRulesChanged', d),
         alertNotice: (n) => engine?.emit('alertNotice', n),
       },
+    });
+    const importer = new Importer(writer, (p) => engine?.emit('importProgressed', p), {
+      defaultZone: opts.defaultZone,
+      beforeWrite: mine,
+      afterFile: (f) => void alerts.judgeHistory(f).catch(() => {}),
     });
     const sink = alerts.wrapSink(createLiveSink(writer, mine));
     const live = new LiveManager(sink, {

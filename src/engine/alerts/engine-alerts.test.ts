@@ -119,3 +119,48 @@ describe('alerts in the engine (real DuckDB file, real sockets)', () => {
     expect(after.length).toBe(4);
   });
 });
+
+describe('an imported file is judged as history', () => {
+  it('stores what the rules would have done over the file as events that are not live, and notifies nothing', async () => {
+    const hook = await startReceiver();
+    receivers.push(hook);
+    const engine = await open();
+    const notices: Array<EventData<'alertNotice'>> = [];
+    engine.on('alertNotice', (n) => notices.push(n));
+    const rule = await engine.call('alertRuleSave', {
+      rule: { name: 'db refused', query: 'level>=error "connection refused"', kind: 'threshold', window: '1m', above: 20, groupBy: ['host'], notify: ['os', `webhook:${hook.url}`] },
+    });
+    // Last week: web1 has a burst of 30 at 10:00 and 5 (under the threshold) at 12:00; web2 never reaches 20.
+    const day = Date.UTC(2026, 10, 30);
+    const at = (h: number, i: number) => new Date(day + h * 3_600_000 + i * 1000).toISOString();
+    const lines = [
+      ...Array.from({ length: 30 }, (_, i) => JSON.stringify({ ts: at(10, i), level: 'error', host: 'web1', message: `db: connection refused (${i})` })),
+      ...Array.from({ length: 5 }, (_, i) => JSON.stringify({ ts: at(12, i), level: 'error', host: 'web1', message: `db: connection refused (${i})` })),
+      ...Array.from({ length: 19 }, (_, i) => JSON.stringify({ ts: at(11, i), level: 'error', host: 'web2', message: `db: connection refused (${i})` })),
+      ...Array.from({ length: 40 }, (_, i) => JSON.stringify({ ts: at(11, i), level: 'info', host: 'web3', message: `db: connection refused, retried (${i})` })),
+    ];
+    const file = `${tempDir()}/app.ndjson`;
+    (await import('node:fs')).writeFileSync(file, lines.join('\n') + '\n');
+    const done = new Promise<void>((r) => engine.on('importProgressed', (p) => p.state !== 'running' && r()));
+    await engine.call('importStart', { paths: [file] });
+    await done;
+    let events = (await engine.call('alertHistory', { ruleId: rule.id })).events;
+    for (const end = Date.now() + 15_000; events.length < 2 && Date.now() < end; await new Promise((r) => setTimeout(r, 20))) {
+      events = (await engine.call('alertHistory', { ruleId: rule.id })).events;
+    }
+    events.sort((a, b) => a.at - b.at);
+    // One episode: firing at the end of the step in which the 21st record lands, resolved once the minute has passed.
+    expect(events.map((e) => [e.to, e.group, e.live])).toEqual([
+      ['firing', { host: 'web1' }, false],
+      ['resolved', { host: 'web1' }, false],
+    ]);
+    expect(events[0]!.at).toBeGreaterThanOrEqual(day + 10 * 3_600_000);
+    expect(events[0]!.at).toBeLessThanOrEqual(day + 10 * 3_600_000 + 30_000);
+    expect(events[0]!.value).toBe(30);
+    // History changes no current alert and tells no one.
+    expect((await engine.call('alertsList', {})).alerts).toEqual([]);
+    await new Promise((r) => setTimeout(r, 600)); // past the notifier's grouping window
+    expect(notices).toEqual([]);
+    expect(hook.received).toEqual([]);
+  });
+});

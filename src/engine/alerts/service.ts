@@ -20,7 +20,11 @@ import { checkRule, type RuleProblem } from './validate';
 import { BUILTIN_RULES } from './builtin';
 import { createNotifier, type Notifier } from './notify/index';
 import type { AlertTransition, Clock } from './types';
-import { alertQuery as alertQueryOf } from './alert-text';
+import { alertId, alertQuery as alertQueryOf } from './alert-text';
+import { timing } from './semantics';
+
+/** Episodes stored per rule and imported file (a rule firing all through a file says so in its first thousand). */
+const HISTORY_EPISODES = 1000;
 
 export class AlertRuleError extends Error {
   constructor(
@@ -64,6 +68,7 @@ export class AlertService {
   private timer: { cancel(): void } | null = null;
   private closed = false;
   private firstSeen = new Map<number, number>();
+  private historyQueue: Promise<void> = Promise.resolve();
 
   private constructor(private readonly opts: AlertServiceOptions) {
     this.notifier = createNotifier({ clock: opts.clock, emitNotice: opts.emit.alertNotice, fetch: opts.fetch, uiUrl: opts.uiUrl });
@@ -134,6 +139,42 @@ export class AlertService {
     });
   }
 
+  /**
+   * Records imported from files are history, not live: every enabled rule is replayed over
+   * the stretch the file covers, restricted to its source, and what it would have done is
+   * stored as events that are not live (the Alerts view's history says so). Nothing is
+   * notified and no current alert changes. One file at a time, in the order they end.
+   */
+  judgeHistory(file: { source: string; fromTs: number; toTs: number }): Promise<void> {
+    const run = this.historyQueue.then(() => this.judgeHistoryNow(file));
+    this.historyQueue = run.catch((err: Error) => console.error(`logscope: judging ${file.source} as alert history: ${err.message}`));
+    return run;
+  }
+
+  private async judgeHistoryNow(file: { source: string; fromTs: number; toTs: number }): Promise<void> {
+    const rules = [...this.rules.values()].filter((r) => r.spec.enabled);
+    if (!rules.length || this.closed) return;
+    await this.refreshCatalog();
+    let stored = 0;
+    for (const r of rules) {
+      if (this.closed) return;
+      const spec = { ...r.spec, query: alertQueryOf(r.spec.query, { source: file.source }) };
+      const t = timing(spec);
+      // Past the file's last record until the windows have emptied, so an episode that
+      // runs to the end resolves; a silence rule stops at the last record (the file
+      // ending is not its source falling silent).
+      const to = spec.kind === 'silence' ? file.toTs + 1 : file.toTs + t.windowMs + t.stepMs;
+      const res = await replayRule(this.opts.store, this.catalog!, spec, { from: file.fromTs, to, limit: HISTORY_EPISODES });
+      for (const e of res.episodes) {
+        const a = { id: alertId(r.id, e.group), ruleId: r.id, rule: r.spec.name, group: e.group };
+        this.storeEvent(a, { at: e.start, from: t.forMs > 0 ? 'pending' : null, to: 'firing', value: e.peak, live: false });
+        if (e.end !== null) this.storeEvent(a, { at: e.end, from: 'firing', to: 'resolved', value: e.peak, live: false });
+        stored++;
+      }
+    }
+    if (stored) await this.flush();
+  }
+
   /** Refresh the catalogue (new JSON fields) the next rules compile against. */
   async refreshCatalog(): Promise<void> {
     this.catalog = await this.opts.catalog();
@@ -199,6 +240,7 @@ export class AlertService {
   async close(): Promise<void> {
     this.closed = true;
     this.timer?.cancel();
+    await this.historyQueue; // stops at its next rule: the store must outlive its reads
     await this.notifier.close();
   }
 
@@ -257,8 +299,16 @@ export class AlertService {
       `INSERT OR REPLACE INTO alerts VALUES (?, ?, ?, ?, make_timestamp(CAST(? AS BIGINT)), ?::TIMESTAMP, ?::TIMESTAMP, ?, ?, ?, ?::TIMESTAMP, make_timestamp(CAST(? AS BIGINT)), make_timestamp(CAST(? AS BIGINT)))`,
       [a.id, a.ruleId, group, a.state, Math.round(a.startedAt * 1000), iso(a.firedAt), iso(a.resolvedAt), a.value, a.peak, a.acknowledged, iso(a.silencedUntil), Math.round(a.from * 1000), Math.round(a.to * 1000)],
     );
-    w.writeWithNextCommit(`INSERT INTO alert_events VALUES (make_timestamp(CAST(? AS BIGINT)), ?, ?, ?, ?, ?, ?, ?, ?)`, [
-      Math.round(e.at * 1000), a.id, a.ruleId, a.rule, group, e.from, e.to, Number.isFinite(e.value) ? e.value : Number.MAX_VALUE, e.live,
+    this.storeEvent(a, e);
+  }
+
+  /** One state change in alert_events (the history). */
+  private storeEvent(
+    a: Pick<Alert, 'id' | 'ruleId' | 'rule' | 'group'>,
+    e: { at: number; from: AlertEvent['from']; to: AlertEvent['to']; value: number; live: boolean },
+  ): void {
+    this.opts.writer.writeWithNextCommit(`INSERT INTO alert_events VALUES (make_timestamp(CAST(? AS BIGINT)), ?, ?, ?, ?, ?, ?, ?, ?)`, [
+      Math.round(e.at * 1000), a.id, a.ruleId, a.rule, JSON.stringify(a.group), e.from, e.to, Number.isFinite(e.value) ? e.value : Number.MAX_VALUE, e.live,
     ]);
   }
 

@@ -24,6 +24,11 @@ export interface ImporterOptions {
   progressMs?: number;
   /** Stages that run on each batch before it is written (the pattern miner). */
   beforeWrite?: (records: IngestRecord[]) => void;
+  /**
+   * Called once a file's records are committed, with its source name and the time range
+   * its records cover (the alert rules judge that stretch as history).
+   */
+  afterFile?: (file: { source: string; fromTs: number; toTs: number; records: number }) => void;
 }
 
 interface Job {
@@ -153,12 +158,19 @@ export class Importer {
     // writer still groups them into large commits.
     const batchSize = this.opts.batchRecords ?? 5_000;
     const inflight: Promise<void>[] = [];
+    let fromTs = Infinity;
+    let toTs = -Infinity;
     try {
       const chunks = readLines(target.path, { signal, onWarning: (w) => result.warnings.push(w) });
       for await (const batch of assembleRecords(chunks, { time, batchRecords: batchSize, onFormat: (f) => (source.format = result.format = f) })) {
         result.lines = batch.lastLine;
         let unparsed = 0;
-        for (const r of batch.records) if (r.parseError) unparsed++;
+        for (const r of batch.records) {
+          if (r.parseError) unparsed++;
+          const ts = r.ts ?? mtimeMs;
+          if (ts < fromTs) fromTs = ts;
+          if (ts > toTs) toTs = ts;
+        }
         result.records += batch.records.length;
         result.unparsed += unparsed;
         // Parsing goes on while earlier batches commit; the writer's bounded queue is what
@@ -180,6 +192,8 @@ export class Importer {
       else if (e instanceof NotTextError) result.error = e.message;
       else result.error = e.message;
     }
+    // What was committed is history to judge, a cancelled or failed file's first part too.
+    if (result.records && fromTs <= toTs) this.opts.afterFile?.({ source: source.name, fromTs, toTs, records: result.records });
     result.bytes = (await stat(target.path).catch(() => ({ size: 0 }))).size;
     result.seconds = (performance.now() - started) / 1000;
     return result;
