@@ -25,6 +25,8 @@ import { timing } from './semantics';
 
 /** Episodes stored per rule and imported file (a rule firing all through a file says so in its first thousand). */
 const HISTORY_EPISODES = 1000;
+/** Records counted per turn of the event loop on the ingest path (see wrapSink). */
+const OBSERVE_SLICE = 250;
 
 export class AlertRuleError extends Error {
   constructor(
@@ -110,7 +112,15 @@ export class AlertService {
     return {
       write: async (source, records, o) => {
         await inner.write(source, records, o);
-        this.observe(source.name, records, o?.fallbackTs ?? this.opts.clock.now());
+        const fallbackTs = o?.fallbackTs ?? this.opts.clock.now();
+        // In slices, each after a turn of the event loop: right after a commit the writer
+        // has only sent its next commit's first statement, and counting a whole batch here
+        // would hold back the next (the insert) for the whole count. Sliced, the counting
+        // fills the time the main thread waits on DuckDB.
+        for (let i = 0; i < records.length; i += OBSERVE_SLICE) {
+          await new Promise<void>((r) => setImmediate(r));
+          this.observe(source.name, i === 0 && records.length <= OBSERVE_SLICE ? records : records.slice(i, i + OBSERVE_SLICE), fallbackTs);
+        }
       },
       get full() {
         return inner.full;
