@@ -707,8 +707,9 @@ export const methods = {
     result: z.object({ channels: z.array(ChannelStatusSchema) }),
   },
   /** Send a test message to one channel now; the answer says whether it arrived. */
+  /** Send a test message; `payload`: the rule's webhook template to fill in (as the editor has it). */
   alertChannelTest: {
-    params: z.object({ channel: ChannelSchema }),
+    params: z.object({ channel: ChannelSchema, payload: z.string().max(20_000).optional() }),
     result: z.object({ ok: z.boolean(), error: z.string().nullable() }),
   },
 } as const;

@@ -225,7 +225,7 @@ export class AlertService {
         return replayRule(this.opts.store, this.catalog!, spec, { from, to, limit: p.limit });
       },
       alertChannels: async () => ({ channels: this.notifier.status() }),
-      alertChannelTest: (p: Params<'alertChannelTest'>) => this.notifier.test(p.channel),
+      alertChannelTest: (p: Params<'alertChannelTest'>) => this.notifier.test(p.channel, p.payload),
     };
   }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertNotice } from '../../../shared/alerts';
 import { ManualClock } from '../../testing/manual-clock';
+import { startReceiver } from '../../testing/webhook-receiver';
 import { firing, transition } from './fixtures';
 import { GROUP_MS } from './group';
 import { createNotifier, type NotifierOptions } from './index';
@@ -136,6 +137,23 @@ describe('test messages and bad channels', () => {
     const { notices, n } = setup();
     expect(await n.test('toast')).toEqual({ ok: true, error: null });
     expect(notices).toEqual([expect.objectContaining({ title: 'LogScope test notification', channels: ['toast'], alerts: [], more: 0 })]);
+  });
+
+  it("a webhook's test message is the editor's payload template filled in, and a broken template says why", async () => {
+    const rx = await startReceiver();
+    try {
+      const { n } = setup();
+      expect(await n.test(`webhook:${rx.url}/hook`, '{"text": "{{rule}} is {{state}}", "n": {{value}}}')).toEqual({ ok: true, error: null });
+      expect(JSON.parse(rx.received[0]!.body)).toEqual({ text: 'LogScope test is test', n: 0 });
+      expect(await n.test(`webhook:${rx.url}/hook`)).toEqual({ ok: true, error: null });
+      expect(JSON.parse(rx.received[1]!.body)).toMatchObject({ source: 'logscope', test: true });
+      const bad = await n.test(`webhook:${rx.url}/hook`, '{"text": {{rule}');
+      expect(bad.ok).toBe(false);
+      expect(bad.error).toMatch(/payload template/);
+      expect(rx.received).toHaveLength(2);
+    } finally {
+      await rx.close();
+    }
   });
 
   it('a channel that is not http(s) is never sent to, and says why', async () => {

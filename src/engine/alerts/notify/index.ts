@@ -47,7 +47,8 @@ export interface NotifierOptions {
 export interface Notifier {
   push(t: AlertTransition): void;
   status(): ChannelStatus[];
-  test(channel: string): Promise<{ ok: boolean; error: string | null }>;
+  /** A test message to one channel; a webhook's is `payload` filled in when one is given. */
+  test(channel: string, payload?: string): Promise<{ ok: boolean; error: string | null }>;
   close(): Promise<void>;
 }
 
@@ -126,14 +127,14 @@ export function createNotifier(opts: NotifierOptions): Notifier {
     },
   );
 
-  function request(parsed: Outgoing, m: Message): PostRequest {
+  function request(parsed: Outgoing, m: Message, payload = m.items[0]?.rule.payload): PostRequest {
     const url = link();
     const body =
       parsed.kind === 'slack'
         ? JSON.stringify(slackBody(m, url))
         : parsed.kind === 'telegram'
           ? JSON.stringify(telegramBody(m, parsed.chat!, url))
-          : webhookBody(m, url, m.items[0]?.rule.payload);
+          : webhookBody(m, url, payload);
     return { url: parsed.url, headers: parsed.headers, body };
   }
 
@@ -237,7 +238,7 @@ export function createNotifier(opts: NotifierOptions): Notifier {
 
     status: () => [...statuses.values()].map((s) => ({ ...s })),
 
-    async test(channel) {
+    async test(channel, payload) {
       const parsed = parseChannel(channel, endpoints);
       if ('error' in parsed) return { ok: false, error: parsed.error };
       const m: Message = { items: [], overflow: 0, held: 0, test: true };
@@ -252,7 +253,7 @@ export function createNotifier(opts: NotifierOptions): Notifier {
       const r = route(channel);
       if ('error' in r) return { ok: false, error: r.error };
       try {
-        const error = await r.sender.once(request(parsed, m));
+        const error = await r.sender.once(request(parsed, m, payload));
         return { ok: error === null, error };
       } catch (err) {
         return { ok: false, error: scrub((err as Error).message, parsed) };

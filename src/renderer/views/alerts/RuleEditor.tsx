@@ -308,7 +308,7 @@ function Channels({ draft, problems }: { draft: RuleDraft; problems: Map<string,
   };
   const test = async (c: string) => {
     setTesting(c);
-    await testChannel(c);
+    await testChannel(c, draft.payload);
     setTesting(null);
   };
   return (

@@ -243,11 +243,11 @@ export async function runReplay(): Promise<void> {
   }
 }
 
-/** Send a test message to one channel; the answer is shown as a notice. */
-export async function testChannel(channel: string): Promise<boolean> {
+/** Send a test message to one channel (a webhook's filled from `payload`); the answer is shown as a notice. */
+export async function testChannel(channel: string, payload?: string): Promise<boolean> {
   if (!api) return false;
   try {
-    const res = await api.alertChannelTest({ channel });
+    const res = await api.alertChannelTest({ channel, ...(payload?.trim() ? { payload } : {}) });
     if (res.ok) notices.info('Test message sent', channel.split(':')[0]);
     else notices.error('The test message did not arrive', res.error ?? undefined);
     void api.alertChannels({}).then((r) => alertsActions.receiveChannels(r.channels), () => {});
