@@ -198,6 +198,7 @@ export class Engine {
       lookups: {
         category: (id) => ml.classOf(id)?.category ?? null,
         severity: (id) => levelCode(ml.severityFor(id)),
+        survivor: (id) => patterns.liveId(id),
       },
       emit: {
         alertsChanged: (d) => engine?.emit('alertsChanged', d),

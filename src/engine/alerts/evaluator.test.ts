@@ -95,7 +95,7 @@ describe('the prefilter: rules indexed by the exact values they require', () => 
     // `category:db*` asks the lookups: a record the rule is tested on calls category() (it
     // comes first, so without the index host:b records would be asked).
     const asked: (string | null)[] = [];
-    const lookups = { category: () => (asked.push('asked'), 'db-errors'), severity: () => 0 };
+    const lookups = { ...noLookups, category: () => (asked.push('asked'), 'db-errors') };
     const { ev, fired } = many({ a: rule('category:db* host:a'), svc: rule('category:db* service:billing host:a') }, lookups);
     ev.observe([rec(T0 + 1, { host: 'b' }), rec(T0 + 2, { host: 'b', fields: { service: 'api' } })]);
     expect(asked).toEqual([]);
@@ -104,6 +104,17 @@ describe('the prefilter: rules indexed by the exact values they require', () => 
     expect(fired()).toEqual(['a']);
     ev.observe([rec(T0 + 4, { host: 'a', fields: { service: 'billing' } })]);
     expect(fired()).toEqual(['a', 'svc']);
+  });
+
+  it('pattern:ID counts the patterns merged into it and, once it is merged, its survivor', () => {
+    // 7 was merged into 3; 9 is unrelated.
+    const merged = new Map([[7, 3]]);
+    const lookups = { ...noLookups, survivor: (id: number) => merged.get(id) ?? id };
+    const { ev, fired } = many({ three: rule('pattern:3'), seven: rule('pattern:7'), nine: { ...rule('pattern:9'), above: 1 } }, lookups);
+    ev.observe([rec(T0 + 1, { templateId: 7 })]);
+    expect(fired()).toEqual(['seven', 'three']);
+    ev.observe([rec(T0 + 2, { templateId: 3 }), rec(T0 + 3, { templateId: null }), rec(T0 + 4, { templateId: 9 })]);
+    expect(fired()).toEqual(['seven', 'three']);
   });
 
   it('OR and NOT queries are not wrongly narrowed', () => {

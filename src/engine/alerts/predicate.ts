@@ -7,8 +7,9 @@
  * without running the predicate; `residual` is what is left to test once the prefilter
  * has passed a record (the top-level terms it did not already decide).
  *
- * Differences from SQL, on purpose: `pattern:ID` compares ids as stored (no folding of
- * merged patterns: the evaluator sees records before merges are settled).
+ * `pattern:ID` folds merged patterns as the SQL does (compile.ts's samePattern), from the
+ * miner's own map of merges (Lookups.survivor) rather than the templates table: a record
+ * of a pattern merged since the rule was saved, or of one merged into it, still counts.
  */
 import { LEVELS, levelCode, normalizeLevel } from '../../shared/levels';
 import type { FieldNode, QueryNode, Value } from '../../shared/query/ast';
@@ -37,9 +38,11 @@ export interface Lookups {
   category(templateId: number | null): string | null;
   /** The pattern's inferred level code (0: none). */
   severity(templateId: number | null): number;
+  /** The live pattern an id stands for now (itself unless it was merged into another). */
+  survivor(templateId: number): number;
 }
 
-export const noLookups: Lookups = { category: () => null, severity: () => 0 };
+export const noLookups: Lookups = { category: () => null, severity: () => 0, survivor: (id) => id };
 
 export interface CompiledPredicate {
   test(r: EvalRecord, lower: () => string): boolean;
@@ -225,6 +228,11 @@ class PredicateCompiler {
         const v = get(r);
         return typeof v === 'number' && cmp(v, n.op, ms);
       };
+    }
+    if (f.match === 'pattern' && eq && NUMBER.test(text)) {
+      const lk = this.lookups;
+      const id = Number(text);
+      return (r) => r.templateId !== null && lk.survivor(r.templateId) === lk.survivor(id);
     }
     if (f.type === 'number' || (!eq && NUMBER.test(text))) {
       const x = Number(text);

@@ -133,6 +133,11 @@ export class MinerService {
     this.save();
   }
 
+  /** The live pattern `id` stands for now: itself, or the one it was merged into. */
+  liveId(id: number): number {
+    return this.live(id);
+  }
+
   private live(id: number): number {
     for (let next = this.survivor.get(id); next !== undefined; next = this.survivor.get(id)) id = next;
     return id;
