@@ -27,6 +27,29 @@ export const ROW_COLUMNS = `id::DOUBLE AS id, epoch_us(ts) / 1000.0 AS ts, level
   (SELECT coalesce(t_v_s.severity, t_v.severity) ${SURVIVOR('t_v')})::INTEGER AS pattern_severity,
   anomaly::DOUBLE AS anomaly, anomalous`;
 
+/** Ids within this distance share one range in rowsByIds (about a DuckDB row group). */
+const ID_CLUSTER = 100_000;
+
+/**
+ * The rows with these ids (numbers read from the store), as SQL: one select per cluster of
+ * nearby ids, each with its range. `id IN (…)` alone is no filter DuckDB prunes row groups
+ * by, so it read every column of every row (1.3 s for 50 ids on 5.8 M rows, measured),
+ * where a range is pruned by the zone maps and its other columns are read only where an id
+ * matches (about 2 ms per cluster). The newest matches of a common term are one cluster.
+ */
+export function rowsByIds(ids: readonly number[], gap = ID_CLUSTER): string {
+  const sorted = [...ids].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i + 1;
+    while (j < sorted.length && sorted[j]! - sorted[j - 1]! <= gap) j++;
+    const group = sorted.slice(i, j);
+    parts.push(`SELECT * FROM logs WHERE id BETWEEN ${group[0]} AND ${group[group.length - 1]} AND id IN (${group.join(', ')})`);
+    i = j;
+  }
+  return parts.join(' UNION ALL ');
+}
+
 export function toRow(r: Row): LogRow {
   return {
     id: Number(r.id),
@@ -158,7 +181,7 @@ export class Explorer {
       // Two selects, not one with OR: each keeps its own filter pushdown (zone maps on id
       // and on ts), where an OR would scan every message again.
       `SELECT * FROM (
-         SELECT ${ROW_COLUMNS} FROM logs WHERE id IN (${ids.join(', ')})
+         SELECT ${ROW_COLUMNS} FROM (${rowsByIds(ids)}) AS logs
          UNION
          SELECT ${ROW_COLUMNS} FROM logs WHERE ts = make_timestamp(?::BIGINT) AND ${w.sql}${cursor.sql}
        ) ORDER BY ts DESC, id DESC LIMIT ?`,
