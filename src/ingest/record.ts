@@ -29,7 +29,9 @@ export interface IngestRecord {
   templateId?: number | null;
   /** The pattern's variable values in this record, in order. */
   params?: string[] | null;
-  /** The per-record anomaly model's answer (set in the engine when the record is committed). */
+  /** The per-record anomaly model's answer (set in the engine before the record is stored). */
   anomaly?: number | null;
   anomalous?: boolean | null;
+  /** Why it is anomalous (JSON array of reasons), for anomalous records only. */
+  anomalyReasons?: string | null;
 }

@@ -43,18 +43,17 @@ interface StagedBatch {
   /** Field names this batch was first to use (taken back if its commit fails). */
   newFields: Map<string, string>;
   alsoCommit?: { sql: string; params: unknown[] };
-  /** What `extras.stage` began for this batch (the anomaly scores). */
-  extra?: unknown;
 }
 
 /**
- * Work begun when a batch is staged and finished inside its commit: the anomaly scores
- * (src/engine/ml/anomaly/scorer.ts), computed on onnxruntime's threads while the batch
- * waits, written in the rows' transaction so a row is never durable without them.
+ * Work on a batch the writer waits for before staging it: the anomaly scores
+ * (src/engine/ml/anomaly/scorer.ts), computed on onnxruntime's threads, which set each
+ * record's `anomaly`, `anomalous` and `anomalyReasons`. They are staged with the row, so a
+ * row is never durable without them and no UPDATE follows the insert (an UPDATE of the
+ * just-inserted rows cost tens of ms per commit).
  */
-export interface CommitExtras<T> {
-  stage(records: readonly IngestRecord[], firstId: number, fallbackTs: number): T | null;
-  write(parts: T[], run: (sql: string, params: unknown[]) => Promise<unknown>): Promise<void>;
+export interface CommitExtras {
+  stage(records: readonly IngestRecord[], firstId: number, fallbackTs: number): Promise<unknown> | null;
 }
 
 export interface WriterStats {
@@ -92,7 +91,9 @@ export class LogWriter {
   /** A pattern's inferred severity, for records whose line gave no level (set by the engine's models). */
   severityOf: (templateId: number) => Level | null = () => null;
   /** Set by the engine when an anomaly model is in use. */
-  extras: CommitExtras<unknown> | null = null;
+  extras: CommitExtras | null = null;
+  /** The previous append's turn to queue: batches are queued in append order (ids are commit order). */
+  private turn: Promise<void> = Promise.resolve();
   /**
    * Statements to run inside the next commit (the miner's state, saved with the rows it
    * produced). Nothing else may use the writer connection: a commit's transaction stays
@@ -160,10 +161,22 @@ export class LogWriter {
     await this.whenSpace();
     if (this.closed) throw new Error('the store is closing');
     const firstId = this.nextId;
-    const staged = this.stage(batch);
-    staged.extra = this.extras?.stage(batch.records, firstId, batch.fallbackTs) ?? null;
-    const done = new Promise<void>((resolve, reject) => this.queue.push({ staged, resolve, reject }));
-    this.queuedRows += staged.rows;
+    this.nextId += batch.records.length;
+    const ready = this.extras?.stage(batch.records, firstId, batch.fallbackTs) ?? null;
+    const before = this.turn;
+    let myTurnDone!: () => void;
+    this.turn = new Promise<void>((r) => (myTurnDone = r));
+    let done: Promise<void>;
+    try {
+      // A batch whose scores failed is stored without them (the scorer says why in health).
+      if (ready) await ready.catch(() => {});
+      await before;
+      const staged = this.stage(batch, firstId);
+      done = new Promise<void>((resolve, reject) => this.queue.push({ staged, resolve, reject }));
+      this.queuedRows += staged.rows;
+    } finally {
+      myTurnDone();
+    }
     void this.drain();
     return done;
   }
@@ -215,8 +228,6 @@ export class LogWriter {
       await conn.run('BEGIN');
       try {
         if (files.length) await this.insertStaged(files, ingestMicros);
-        const parts = files.map((b) => b.extra).filter((x) => x !== null && x !== undefined);
-        if (parts.length && this.extras) await this.extras.write(parts, (sql, params) => this.store.write(sql, params));
         await this.updateSources(batches);
         const seen = mergeSeen(batches);
         if (seen.size) await this.updateTemplates(seen);
@@ -261,7 +272,7 @@ export class LogWriter {
    * here, in append order, which is commit order. Notes the source's counts, new field
    * names and pattern counts on the way.
    */
-  private stage(batch: WriteBatch): StagedBatch {
+  private stage(batch: WriteBatch, firstId: number): StagedBatch {
     const path = join(this.stagingDir, `batch-${process.pid}-${this.stagedFiles++}.csv`);
     const staged: StagedBatch = {
       path,
@@ -282,7 +293,7 @@ export class LogWriter {
         if (ts < staged.minTs) staged.minTs = ts;
         if (ts > staged.maxTs) staged.maxTs = ts;
         if (r.parseError) staged.unparsed++;
-        writeRow(out, this.nextId++, r, ts, this.knownFields, staged.newFields, this.severityOf);
+        writeRow(out, firstId++, r, ts, this.knownFields, staged.newFields, this.severityOf);
         if (r.templateId !== null && r.templateId !== undefined) noteTemplate(staged.seen, r, ts);
       }
       staged.maxRowBytes = out.longestRow;
@@ -402,6 +413,9 @@ const STAGED_KEYS = {
   params: 'VARCHAR',
   severity: 'UTINYINT',
   severity_inferred: 'BOOLEAN',
+  anomaly: 'FLOAT',
+  anomalous: 'BOOLEAN',
+  anomaly_reasons: 'VARCHAR',
 } as const;
 
 /**
@@ -432,6 +446,9 @@ const STAGED_COLUMNS: Array<[string, string]> = [
   ['params', 'params'],
   ['severity', 'severity'],
   ['severity_inferred', 'severity_inferred'],
+  ['anomaly', 'anomaly'],
+  ['anomalous', 'anomalous'],
+  ['anomaly_reasons', 'anomaly_reasons'],
 ];
 /** DuckDB's default max_line_size (its buffer is four times that). */
 const MIN_LINE_BYTES = 2 * 1024 * 1024;
@@ -587,6 +604,13 @@ function writeRow(
   out.value(r.level !== null ? level : inferred !== null ? levelCode(inferred) : null);
   out.comma();
   out.value(r.level !== null ? false : inferred !== null ? true : null);
+  out.comma();
+  const score = r.anomaly;
+  out.value(score !== null && score !== undefined && Number.isFinite(score) ? score : null);
+  out.comma();
+  out.value(score !== null && score !== undefined && Number.isFinite(score) ? (r.anomalous ?? null) : null);
+  out.comma();
+  out.text(r.anomalyReasons ?? null);
   out.endRow();
 }
 

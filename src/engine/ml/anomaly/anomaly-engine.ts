@@ -9,12 +9,11 @@
  * leaves stored scores as they are (the model's answer for them is gone) and lets the
  * model score new records again.
  */
-import { dirname, join } from 'node:path';
 import type { AnomalyVerdict, EventData } from '../../../shared/protocol';
 import type { Level } from '../../../shared/levels';
 import type { Store } from '../../store/store';
 import type { LogWriter } from '../../store/writer';
-import { AnomalyScorer, type ScorePart } from './scorer';
+import { AnomalyScorer } from './scorer';
 import { AnomalyService, MIN_REFIT_RECORDS, RefitCancelledError, RefitRefusedError, type RefitJob } from './service';
 
 /** Records people marked anomalous, or of patterns they marked so: left out of a refit's baseline. */
@@ -56,17 +55,13 @@ export class AnomalyEngine {
     const scorer = new AnomalyScorer({
       model: () => service.model,
       severityOf: opts.severityOf,
-      stagingDir: join(dirname(opts.store.file), 'staging'),
     });
     await scorer.seed((sql, params) => opts.store.read(sql, params));
     for (const r of await opts.store.read(`SELECT template_id, verdict FROM anomaly_overrides WHERE template_id IS NOT NULL`)) {
       scorer.patternVerdicts.set(Number(r.template_id), String(r.verdict) as AnomalyVerdict);
     }
     const engine = new AnomalyEngine(opts, service, scorer);
-    opts.writer.extras = {
-      stage: (records, firstId, fallbackTs) => scorer.stage(records, firstId, fallbackTs),
-      write: (parts, run) => scorer.write(parts as ScorePart[], run),
-    };
+    opts.writer.extras = { stage: (records, firstId, fallbackTs) => scorer.stage(records, firstId, fallbackTs)?.result ?? null };
     if (opts.schedule !== false) engine.startSchedule();
     return engine;
   }

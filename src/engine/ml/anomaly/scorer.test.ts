@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { IngestRecord } from '../../../ingest/record';
-import { tempDir } from '../../testing/fixtures';
 import { AnomalyModel, shippedModelDir } from './model';
 import { AnomalyScorer } from './scorer';
 
@@ -12,7 +11,7 @@ const record = (i: number, message: string, params: string[], ts: number | null)
 describe('the scorer on the shipped model', () => {
   it('an endless stream of unique lines: state stays bounded, every score in [0, 1]', async () => {
     const model = await AnomalyModel.load(shippedModelDir()!);
-    const scorer = new AnomalyScorer({ model: () => model, severityOf: () => null, stagingDir: tempDir(), maxPatterns: 2000 });
+    const scorer = new AnomalyScorer({ model: () => model, severityOf: () => null, maxPatterns: 2000 });
     const t0 = Date.UTC(2024, 0, 1);
     let scored = 0;
     for (let b = 0; b < 40; b++) {
@@ -33,7 +32,7 @@ describe('the scorer on the shipped model', () => {
 
   it('NaN and infinite inputs give finite scores in range', async () => {
     const model = await AnomalyModel.load(shippedModelDir()!);
-    const scorer = new AnomalyScorer({ model: () => model, severityOf: () => null, stagingDir: tempDir() });
+    const scorer = new AnomalyScorer({ model: () => model, severityOf: () => null });
     const odd = ['NaN', 'Infinity', '-Infinity', '1e400', '-1e400', ''];
     const batch = Array.from({ length: 300 }, (_, i) => ({ ...record(i % 3, 'odd', [odd[i % odd.length]!, '5'], i % 5 === 0 ? NaN : i % 7 === 0 ? Infinity : 1000 * i), ts: i % 5 === 0 ? NaN : 1000 * i }));
     const res = (await scorer.stage(batch, 1, 0)!.result)!;
@@ -42,7 +41,7 @@ describe('the scorer on the shipped model', () => {
 
   it('a pattern marked normal scores 0 and one marked anomalous 1, from the next batch on', async () => {
     const model = await AnomalyModel.load(shippedModelDir()!);
-    const scorer = new AnomalyScorer({ model: () => model, severityOf: () => null, stagingDir: tempDir() });
+    const scorer = new AnomalyScorer({ model: () => model, severityOf: () => null });
     scorer.patternVerdicts.set(1, 'normal');
     scorer.patternVerdicts.set(2, 'anomalous');
     const batch = [record(1, 'a', [], 1000), record(2, 'b', [], 2000), record(3, 'c', [], 3000)];

@@ -2,16 +2,14 @@
  * Per-record anomaly scores at ingest. When the writer stages a batch, the records' features
  * are computed here from bounded state (features.ts: a capped pattern map, so an endless
  * stream of unique lines cannot grow it) and handed to onnxruntime, whose `run` works on its
- * own threads while the batch waits in the writer's queue. The writer's commit then waits
- * for those scores and writes them into the same transaction as the rows (one UPDATE over
- * a staged CSV of ids and scores per commit), so a record is durable with its score.
+ * own threads. The writer waits for those scores before it stages the batch: they are set
+ * on the records and staged with the rows, so a record is durable with its score and no
+ * UPDATE follows the insert.
  *
  * People's verdicts win: a pattern marked normal scores 0 (not anomalous), marked anomalous
  * scores 1, from the moment the verdict is given; the override table keeps them across
  * restarts and refits leave records marked anomalous out of the baseline.
  */
-import { rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { AnomalyReason, AnomalyVerdict } from '../../../shared/protocol';
 import { levelCode, type Level } from '../../../shared/levels';
 import type { IngestRecord } from '../../../ingest/record';
@@ -27,8 +25,6 @@ export interface ScorerOptions {
   model: () => AnomalyModel | null;
   /** A pattern's inferred severity, for records whose line gave no level. */
   severityOf: (templateId: number) => Level | null;
-  /** Where the per-commit score files go (the writer's staging folder). */
-  stagingDir: string;
   maxPatterns?: number;
 }
 
@@ -91,11 +87,13 @@ export class AnomalyScorer {
           if (anomalous[i] && v === undefined && reasons.size < MAX_REASONS_PER_BATCH) {
             reasons.set(i, model.reasons(rows.subarray(i * N_FEATURES, (i + 1) * N_FEATURES)));
           }
-          // On the record too: the live alert evaluator counts the batch after its commit
-          // (which waits for these scores), and an `anomaly` rule reads the score there.
+          // On the record: the writer stages it with the row (it waits for these scores),
+          // and the live alert evaluator, counting the batch after its commit, reads it there.
           const rec = records[i]!;
           rec.anomaly = Number.isFinite(scores[i]!) ? scores[i]! : null;
           rec.anomalous = Number.isFinite(scores[i]!) ? anomalous[i] === 1 : null;
+          const why = reasons.get(i);
+          rec.anomalyReasons = why ? JSON.stringify(why) : null;
         }
         return { scores, anomalous, reasons };
       },
@@ -105,38 +103,5 @@ export class AnomalyScorer {
       },
     );
     return { firstId, rows: records.length, result };
-  }
-
-  /** Inside the rows' commit: one UPDATE of the just-inserted rows from a CSV of their scores. */
-  async write(parts: readonly ScorePart[], run: (sql: string, params: unknown[]) => Promise<unknown>): Promise<void> {
-    const lines: string[] = [];
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const p of parts) {
-      const res = await p.result;
-      if (!res) continue;
-      for (let i = 0; i < p.rows; i++) {
-        const s = res.scores[i]!;
-        if (!Number.isFinite(s)) continue;
-        const why = res.reasons.get(i);
-        lines.push(`${p.firstId + i},${s},${res.anomalous[i] ? 'true' : 'false'},${why ? '"' + JSON.stringify(why).replaceAll('"', '""') + '"' : ''}`);
-      }
-      lo = Math.min(lo, p.firstId);
-      hi = Math.max(hi, p.firstId + p.rows - 1);
-    }
-    if (!lines.length) return;
-    const file = join(this.opts.stagingDir, `scores-${process.pid}-${this.files++}.csv`);
-    writeFileSync(file, lines.join('\n') + '\n');
-    try {
-      await run(
-        `UPDATE logs SET anomaly = s.anomaly, anomalous = s.anomalous, anomaly_reasons = s.reasons
-              FROM read_csv(?, columns = {'id': 'BIGINT', 'anomaly': 'FLOAT', 'anomalous': 'BOOLEAN', 'reasons': 'VARCHAR'},
-                            header = false, auto_detect = false, delim = ',', quote = '"', escape = '"') AS s
-              WHERE logs.id = s.id AND logs.id BETWEEN ?::BIGINT AND ?::BIGINT`,
-        [file, lo, hi],
-      );
-    } finally {
-      rmSync(file, { force: true });
-    }
   }
 }
