@@ -94,6 +94,8 @@ export class LogWriter {
   extras: CommitExtras | null = null;
   /** The previous append's turn to queue: batches are queued in append order (ids are commit order). */
   private turn: Promise<void> = Promise.resolve();
+  /** Appends between reserving their ids and queueing (waiting for scores): close waits for them. */
+  private appending = 0;
   /**
    * Statements to run inside the next commit (the miner's state, saved with the rows it
    * produced). Nothing else may use the writer connection: a commit's transaction stays
@@ -162,19 +164,27 @@ export class LogWriter {
     if (this.closed) throw new Error('the store is closing');
     const firstId = this.nextId;
     this.nextId += batch.records.length;
-    const ready = this.extras?.stage(batch.records, firstId, batch.fallbackTs) ?? null;
+    // Counted from now, not once staged: a batch waiting for its scores holds its records
+    // in memory, and whenSpace must hold the producers back for those too.
+    this.queuedRows += batch.records.length;
+    this.appending++;
     const before = this.turn;
     let myTurnDone!: () => void;
     this.turn = new Promise<void>((r) => (myTurnDone = r));
     let done: Promise<void>;
     try {
+      const ready = this.extras?.stage(batch.records, firstId, batch.fallbackTs) ?? null;
       // A batch whose scores failed is stored without them (the scorer says why in health).
       if (ready) await ready.catch(() => {});
       await before;
       const staged = this.stage(batch, firstId);
       done = new Promise<void>((resolve, reject) => this.queue.push({ staged, resolve, reject }));
-      this.queuedRows += staged.rows;
+    } catch (err) {
+      this.queuedRows -= batch.records.length;
+      for (const w of this.spaceWaiters.splice(0)) w();
+      throw err;
     } finally {
+      this.appending--;
       myTurnDone();
     }
     void this.drain();
@@ -184,7 +194,7 @@ export class LogWriter {
   /** Wait for everything queued so far to be committed, then refuse new work. */
   async close(): Promise<void> {
     this.closed = true;
-    while (this.running || this.queue.length) await new Promise((r) => setTimeout(r, 5));
+    while (this.running || this.queue.length || this.appending) await new Promise((r) => setTimeout(r, 5));
   }
 
   private async drain(): Promise<void> {
