@@ -36,6 +36,10 @@ export async function replayRule(
   const firstStep = Math.floor(range.from / s);
   const lastStep = Math.ceil(range.to / s) - 1;
   const readFrom = (firstStep - t.steps - t.baselineSteps + 1) * s;
+  // The last step is judged over its whole window, records after `to` in that step
+  // included: a window cut at `to` would count short (a silence or "below" rule firing
+  // on records that are there, an "above" one missing some).
+  const readTo = (lastStep + 1) * s;
   const where = compileQuery(parseQueryOrThrow(spec.query), catalog);
   const fields = groupFields(spec);
   const groupSql = fields.map((f, i) => {
@@ -71,7 +75,7 @@ export async function replayRule(
   const sqlText = `SELECT (epoch_ms(ts) // ${s})::BIGINT AS step${groupCols ? `, ${groupCols}` : ''}, count(*)::BIGINT AS n${agg}
     FROM logs WHERE ts >= make_timestamp(CAST(? AS BIGINT)) AND ts < make_timestamp(CAST(? AS BIGINT)) AND (${where.sql})${extra}
     GROUP BY ALL`;
-  const params = [...groupSql.flatMap((g) => g.params), ...aggParams, readFrom * 1000, range.to * 1000, ...where.params, ...extraParams];
+  const params = [...groupSql.flatMap((g) => g.params), ...aggParams, readFrom * 1000, readTo * 1000, ...where.params, ...extraParams];
   const rows = await store.read(sqlText, params);
 
   interface G { values: Record<string, string | null>; counts: Map<number, number>; nums: Map<number, number[]>; min: number }
