@@ -17,9 +17,10 @@
  *
  * - threshold: value = count of records matching `query`; fires when value > `above`
  *   (or < `below`).
- * - rate: value = count / count of the same window `baseline` earlier (∞ when that is 0
- *   and count ≥ `minCount`); fires when the ratio > `above` (or < `below`), only when
- *   either side has at least `minCount` records.
+ * - rate: value = count / count of the same window `baseline` earlier, `baseline` rounded
+ *   to whole steps (∞ when that is 0 and count > 0); fires when the ratio > `above` (or
+ *   < `below`), only when either side has at least `minCount` records (default 1). Both
+ *   windows empty: not judged, whatever `minCount` says.
  * - aggregate: value = `fn` (p50/p90/p95/p99/avg/min/max/sum) of the numeric field
  *   `field` over the matching records that carry it; judged only when there is one.
  * - anomaly: value = count of matching records whose anomaly score ≥ `score`; fires when
