@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import { DB_FILE } from '../paths';
 import { migrations, SCHEMA_VERSION } from './schema';
 
@@ -18,6 +18,21 @@ export class StoreLockedError extends Error {
 }
 
 export type Row = Record<string, DuckDBValue>;
+
+export type ListElement = 'UINTEGER' | 'BIGINT' | 'VARCHAR';
+
+/**
+ * Columns of many rows bound as one LIST parameter each, for `unnest($n::T[])` in SQL: a
+ * commit's bookkeeping of 3,000 patterns took 34 ms so against 580 ms as a VALUES list of
+ * 18,000 scalar parameters (DuckDB binds each one).
+ */
+export function bindLists(lists: Array<[ListElement, readonly (string | number | bigint)[]]>): { values: DuckDBValue[]; types: DuckDBType[] } {
+  const element = { UINTEGER: duckdb.UINTEGER, BIGINT: duckdb.BIGINT, VARCHAR: duckdb.VARCHAR };
+  return {
+    values: lists.map(([, items]) => duckdb.listValue(items as DuckDBValue[])),
+    types: lists.map(([t]) => duckdb.LIST(element[t])),
+  };
+}
 
 /**
  * The DuckDB file of one workspace: one writer connection (appends and every other

@@ -121,4 +121,37 @@ describe('LogWriter', () => {
       { s: null, i: null },
     ]);
   });
+  it('stages the batches one commit takes in one file per source, and cuts a batch that fails half-way off it', async () => {
+    const { store, writer } = await open();
+    const other = { name: 'b.log', kind: 'file' as const, format: 'test' };
+    // A BigInt field cannot be written as JSON: the batch fails while being staged, after
+    // its first rows are in the file; the ones around it share that file and stay whole.
+    const bad = (line: number): IngestRecord => ({ ...rec(line), fields: { big: 1n as unknown as number } });
+    const long = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ ...rec(from + i), message: 'x'.repeat(2000) }));
+    const first = writer.append({ source, records: [rec(1)], fallbackTs: 0 }); // taken by the first commit at once
+    const results = await Promise.allSettled([
+      first,
+      writer.append({ source, records: [rec(2), rec(3)], fallbackTs: 0 }),
+      writer.append({ source: other, records: [rec(4)], fallbackTs: 0 }),
+      writer.append({ source, records: [rec(5), bad(6)], fallbackTs: 0 }),
+      // Past the staging buffer (2 MiB) before it fails: cut off in the file itself.
+      writer.append({ source, records: [...long(7, 1500), bad(1507)], fallbackTs: 0 }),
+      writer.append({ source, records: [rec(1508)], fallbackTs: 0 }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    const rows = await store.read('SELECT line::INTEGER AS line, source, id::INTEGER AS id FROM logs ORDER BY id');
+    expect(rows.map((r) => [r.line, r.source])).toEqual([
+      [1, 'a.log'],
+      [2, 'a.log'],
+      [3, 'a.log'],
+      [4, 'b.log'],
+      [1508, 'a.log'],
+    ]);
+    expect(await store.read('SELECT name, records::INTEGER AS n FROM sources ORDER BY name')).toEqual([
+      { name: 'a.log', n: 4 },
+      { name: 'b.log', n: 1 },
+    ]);
+    expect(writer.stats.commits).toBe(2); // the first batch alone, then the rest in one
+    expect(readdirSync(join(dirname(store.file), 'staging'))).toEqual([]);
+  });
 });
