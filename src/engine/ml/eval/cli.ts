@@ -10,6 +10,8 @@
  *                                             `Category` column or --labels FILE (labels.tsv
  *                                             format), severities from a `Level` column
  *   options: --loghub DIR  --models DIR  --labels FILE  --folds N  --per-dataset  --json
+ *            --nested   also severity by nested folds (inner folds inside each outer fold's
+ *                       training templates: the figure severity's options were chosen by)
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -20,7 +22,7 @@ import { ModelRuntime } from '../runtime';
 import { loadTrainingRows } from '../train/data';
 import { DATA_DIR, LOGHUB_DIR, MODELS_DIR } from '../train/paths';
 import { FeatureCache } from '../train/tasks';
-import { evaluateCategoryLodo, evaluatePredictions, evaluateSeverityByTemplate, withCoarse, type EvalLine, type EvalResult } from './evaluate';
+import { evaluateCategoryLodo, evaluatePredictions, evaluateSeverityByTemplate, evaluateSeverityNested, withCoarse, type EvalLine, type EvalResult } from './evaluate';
 import { keywordCategory, keywordSeverity } from './keywords';
 import { listDatasets, readLabelTable, readLoghubDataset, structuredFile, type LoghubLine } from './loghub';
 import { SEVERITIES } from '../labels';
@@ -66,8 +68,11 @@ export function formatTable(rows: Array<{ name: string; split: string; r: EvalRe
       for (const g of r.perGroup) {
         out.push(`  ${g.group.padEnd(14)} ${String(g.lines).padStart(5)} lines  ${pct(g.model.macroF1)} / ${pct(g.baseline.macroF1)}   ${pct(g.model.accuracy)} / ${pct(g.baseline.accuracy)}`);
       }
-      out.push(`  per label (F1, support):`);
-      for (const [label, s] of Object.entries(r.model.perLabel)) out.push(`    ${label.padEnd(12)} ${pct(s.f1)}  ${s.support}`);
+      out.push(`  per label (F1, precision, recall, support in lines; the macro average is over these labels):`);
+      for (const [label, s] of Object.entries(r.model.perLabel)) out.push(`    ${label.padEnd(12)} ${pct(s.f1)}  ${pct(s.precision)}  ${pct(s.recall)}  ${s.support}`);
+      const labels = Object.keys(r.model.confusion);
+      out.push(`  confusion (lines; rows truth, columns predicted):`, '    ' + ''.padEnd(12) + labels.map((l) => l.slice(0, 7).padStart(8)).join(''));
+      for (const t of labels) out.push('    ' + t.padEnd(12) + labels.map((p) => String(r.model.confusion[t]![p]).padStart(8)).join(''));
       out.push(`  most frequent mistakes (lines, dataset, truth → predicted, example):`);
       for (const c of r.confusions.slice(0, 25)) out.push(`    ${String(c.lines).padStart(5)} ${c.group.padEnd(12)} ${c.truth} → ${c.predicted}: ${c.example}`);
     }
@@ -127,6 +132,7 @@ async function main(): Promise<number> {
       labels: { type: 'string' },
       folds: { type: 'string' },
       'per-dataset': { type: 'boolean' },
+      nested: { type: 'boolean' },
       json: { type: 'boolean' },
     },
   });
@@ -146,6 +152,7 @@ async function main(): Promise<number> {
       { name: 'category', split: `leave-one-dataset-out (${sets.size} Loghub sets)`, r: evaluateCategoryLodo(rows, sets, labels, undefined, cache) },
       { name: 'severity', split: `${folds} folds by template (${[...withLevels.keys()].join(', ')})`, r: evaluateSeverityByTemplate(rows, withLevels, folds, undefined, cache) },
     ];
+    if (values.nested) results.push({ name: 'severity', split: `nested: 4 inner folds by template in each outer fold's training templates`, r: evaluateSeverityNested(rows, withLevels, folds, 4, undefined, cache) });
   }
   if (values.json) console.log(JSON.stringify(results, null, 2));
   else console.log(formatTable(results, values['per-dataset'] ?? false));

@@ -3,7 +3,9 @@ export interface Scores {
   macroF1: number;
   accuracy: number;
   n: number;
-  perLabel: Record<string, { f1: number; support: number; predicted: number }>;
+  perLabel: Record<string, { f1: number; precision: number; recall: number; support: number; predicted: number }>;
+  /** matrix[truth][predicted] = lines, over the same labels. */
+  confusion: Record<string, Record<string, number>>;
 }
 
 export function score(truth: readonly string[], predicted: readonly string[]): Scores {
@@ -12,6 +14,9 @@ export function score(truth: readonly string[], predicted: readonly string[]): S
   const perLabel: Scores['perLabel'] = {};
   let correct = 0;
   for (let i = 0; i < truth.length; i++) if (truth[i] === predicted[i]) correct++;
+  const confusion: Scores['confusion'] = {};
+  for (const t of labels) confusion[t] = Object.fromEntries(labels.map((p) => [p, 0]));
+  for (let i = 0; i < truth.length; i++) confusion[truth[i]!]![predicted[i]!]!++;
   let sum = 0;
   for (const l of labels) {
     let tp = 0;
@@ -23,8 +28,8 @@ export function score(truth: readonly string[], predicted: readonly string[]): S
       if (truth[i] === l && predicted[i] === l) tp++;
     }
     const f1 = support + pred === 0 ? 0 : (2 * tp) / (support + pred);
-    perLabel[l] = { f1, support, predicted: pred };
+    perLabel[l] = { f1, precision: pred ? tp / pred : 0, recall: support ? tp / support : 0, support, predicted: pred };
     sum += f1;
   }
-  return { macroF1: labels.length ? sum / labels.length : 0, accuracy: truth.length ? correct / truth.length : 0, n: truth.length, perLabel };
+  return { macroF1: labels.length ? sum / labels.length : 0, accuracy: truth.length ? correct / truth.length : 0, n: truth.length, perLabel, confusion };
 }

@@ -9,15 +9,15 @@ import type { ModelCard } from '../card';
 import { sha256 } from '../runtime';
 import type { TrainRow } from './data';
 import { INPUTS, linearBagGraph, OUTPUT } from './onnx-graph';
-import { DEFAULT_TASK_OPTIONS, FeatureCache, labelCounts, TASK_LABELS, trainTask, type Task, type TaskOptions } from './tasks';
+import { FeatureCache, labelCounts, TASK_LABELS, TASK_OPTIONS, trainTask, type Task, type TaskOptions } from './tasks';
 
-export const MODEL_VERSION: Record<Task, string> = { category: '2.0.0', severity: '2.0.0' };
+export const MODEL_VERSION: Record<Task, string> = { category: '2.0.0', severity: '2.1.0' };
 
 const DESCRIPTION: Record<Task, string> = {
   category:
     'The subsystem a log event is about (TAXONOMY.md: security, hardware, storage, database, network, resource, performance, application, access, lifecycle, other), from the text of its template. Input: hashed features (src/engine/ml/features.ts): words, their stems, stem bigrams, light character 3-4-grams, and the groups of a hand-written lexicon of words that signal subsystems and severities across systems (src/engine/ml/lexicon.ts); the graph sums their rows of a weight matrix (an embedding bag), adds a bias and applies softmax.',
   severity:
-    "The level a log event's template usually carries, on LogScope's scale (trace..fatal), for records whose source gives none. Same features and graph as the category model; Loghub templates (levels real systems wrote) count 4x the written lines (levels we judged).",
+    "The level a log event's template usually carries, on LogScope's scale (trace..fatal), for records whose source gives none. Same features and graph as the category model; Loghub templates (levels real systems wrote) count 4x the written lines (levels we judged), times 1 + ln(the template's lines in the sample).",
 };
 
 export interface BuildResult {
@@ -29,7 +29,7 @@ export function buildModel(
   task: Task,
   rows: TrainRow[],
   metrics: ModelCard['metrics'],
-  opts: TaskOptions = DEFAULT_TASK_OPTIONS,
+  opts: TaskOptions = TASK_OPTIONS[task],
   cache = new FeatureCache(opts.features),
 ): BuildResult {
   const labels = TASK_LABELS[task];
@@ -60,7 +60,14 @@ export function buildModel(
       command: 'npm run train',
       algorithm: 'multinomial logistic regression on hashed sparse features, AdaGrad with L2, class-balance sample weights (count^-balancePower); the weights of averageSeeds runs from different seeds averaged',
       seed: opts.train.seed,
-      hyperparameters: { epochs: opts.train.epochs, learningRate: opts.train.learningRate, l2: opts.train.l2, balancePower: opts.balancePower, averageSeeds: opts.averageSeeds },
+      hyperparameters: {
+        epochs: opts.train.epochs,
+        learningRate: opts.train.learningRate,
+        l2: opts.train.l2,
+        balancePower: opts.balancePower,
+        averageSeeds: opts.averageSeeds,
+        ...(opts.logLineWeight ? { loghubLineWeight: '1 + ln(lines)' } : {}),
+      },
       data: [
         {
           source: 'models/data/loghub/templates.jsonl',

@@ -21,7 +21,7 @@ import { listDatasets, readLabelTable, readLoghubDataset } from '../eval/loghub'
 import { buildModel, writeModel } from './build';
 import { loadTrainingRows, type TrainRow } from './data';
 import { DATA_DIR, LOGHUB_DIR, MODELS_DIR } from './paths';
-import { DEFAULT_TASK_OPTIONS, FeatureCache, labelOf, type Task } from './tasks';
+import { DEFAULT_TASK_OPTIONS, FeatureCache, labelOf, TASK_OPTIONS, type Task } from './tasks';
 import type { ModelCard } from '../card';
 
 function writeSet(file: string, rows: TrainRow[], task: Task): number {
@@ -53,9 +53,9 @@ async function main(): Promise<number> {
   if (!values['no-eval'] && existsSync(loghub)) {
     const sets = new Map(listDatasets(loghub).map((d) => [d, readLoghubDataset(join(loghub, d))]));
     const labels = readLabelTable(join(DATA_DIR, 'loghub', 'labels.tsv'));
-    const cat = evaluateCategoryLodo(rows, sets, labels, DEFAULT_TASK_OPTIONS, cache);
+    const cat = evaluateCategoryLodo(rows, sets, labels, TASK_OPTIONS.category, cache);
     const withLevels = new Map([...sets].filter(([, l]) => l.some((x) => x.level)));
-    const sev = evaluateSeverityByTemplate(rows, withLevels, 5, DEFAULT_TASK_OPTIONS, cache);
+    const sev = evaluateSeverityByTemplate(rows, withLevels, 5, TASK_OPTIONS.severity, cache);
     const split = {
       category: `leave-one-dataset-out over the ${sets.size} Loghub 2k sets (${[...sets.keys()].join(', ')}): lines of the held-out set, model trained without its templates`,
       severity: `5 folds by template over ${[...withLevels.keys()].join(', ')}: lines of held-out templates, level masked (Content only)`,
@@ -66,6 +66,10 @@ async function main(): Promise<number> {
         { name: 'accuracy', value: round(r.model.accuracy), split: split[task], baseline: round(r.baseline.accuracy) },
         { name: 'macro_f1_per_template', value: round(r.modelByTemplate.macroF1), split: split[task], baseline: round(r.baselineByTemplate.macroF1), notes: 'each template counted once' },
       );
+      // Per class: which labels the macro average is over (those in the truth or the predictions) and their support.
+      for (const [label, c] of Object.entries(r.model.perLabel)) {
+        metrics[task].push({ name: `f1_${label}`, value: round(c.f1), split: split[task], notes: `over lines; support ${c.support} lines, predicted ${c.predicted}` });
+      }
       if (r.coarse) {
         metrics[task].push({ name: 'macro_f1_4_levels', value: round(r.coarse.model.macroF1), split: split[task], baseline: round(r.coarse.baseline.macroF1), notes: 'debug-or-below, info-or-notice, warn, error-or-fatal' });
       }
@@ -73,7 +77,7 @@ async function main(): Promise<number> {
     }
   } else if (!values['no-eval']) console.error(`no Loghub samples at ${loghub}: the cards will carry no metrics`);
   for (const task of ['category', 'severity'] as const) {
-    const built = buildModel(task, rows, metrics[task], DEFAULT_TASK_OPTIONS, cache);
+    const built = buildModel(task, rows, metrics[task], TASK_OPTIONS[task], cache);
     writeModel(out, built);
     console.log(`wrote ${join(out, built.card.file)} (${(built.onnx.length / 1e6).toFixed(2)} MB, sha256 ${built.card.sha256.slice(0, 12)}…)`);
   }

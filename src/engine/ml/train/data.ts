@@ -26,6 +26,8 @@ export interface TrainRow {
   /** Where it came from: `loghub:HDFS:E5`, `written/database.txt:12`, `override:…`. */
   ref: string;
   system: string | null;
+  /** Loghub rows: how many of the sample's lines the template has (the severity model weighs by it). */
+  lines?: number;
 }
 
 const loghubRow = z.object({
@@ -82,6 +84,7 @@ export function readLoghubRows(file: string): TrainRow[] {
     dataset: r.dataset,
     ref: `loghub:${r.dataset}:${r.eventId}`,
     system: r.dataset,
+    lines: r.lines,
   }));
 }
 

@@ -7,9 +7,9 @@ import { MODEL_SPECS } from '../ml-service';
 import { ModelRuntime } from '../runtime';
 import { TINY_OPTIONS, TINY_ROWS } from '../testing';
 import { buildModel, writeModel } from './build';
-import { readOverrides, readWrittenFile } from './data';
+import { readOverrides, readWrittenFile, type TrainRow } from './data';
 import { predict } from './softmax';
-import { FeatureCache, TASK_LABELS, trainTask } from './tasks';
+import { examplesFor, FeatureCache, TASK_LABELS, trainTask } from './tasks';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -69,5 +69,17 @@ describe('training', () => {
     writeFileSync(ov, '{"template": "foo", "category": "disk"}\n');
     expect(() => readOverrides(ov)).toThrow(/o\.jsonl:1: category: unknown category/);
     expect(readFileSync(file, 'utf8')).toContain('netwrk');
+  });
+});
+
+describe('severity weights', () => {
+  it('weigh a Loghub template by 1 + ln(its lines) when asked, and not otherwise', () => {
+    const lh = (lines: number): TrainRow => ({ text: `event ${lines}`, category: 'other', severity: 'info', source: 'loghub', dataset: 'X', ref: `loghub:X:E${lines}`, system: 'X', lines });
+    const rows = [lh(1), lh(100)];
+    const cache = new FeatureCache(TINY_OPTIONS.features);
+    const [a, b] = examplesFor(rows, 'severity', cache, 0, true);
+    expect(b!.weight / a!.weight).toBeCloseTo(1 + Math.log(100), 10);
+    const [c, d] = examplesFor(rows, 'severity', cache, 0, false);
+    expect(d!.weight).toBe(c!.weight);
   });
 });
