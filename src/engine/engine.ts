@@ -171,6 +171,7 @@ export class Engine {
     const settings = SettingsService.load(opts.dataDir);
     const store = await Store.open(settings.storeFolder(opts.dataDir));
     const writer = await LogWriter.create(store);
+    void writer.backfillGrams();
     const explorer = new Explorer(store);
     const patterns = await MinerService.open(store, writer);
     const ml = await MlService.open({

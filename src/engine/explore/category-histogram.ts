@@ -16,12 +16,12 @@ export async function categoryHistogram(
   p: Params<'categoryHistogram'>,
 ): Promise<CategoryHistogram> {
   const started = performance.now();
-  const w = await explorer.where(p.query, p.from, p.to);
+  const w = await explorer.where(p.query, p.from, p.to, true);
   const { start, bucketMs, n } = await explorer.buckets(p.from, p.to, p.buckets);
   const rows = await store.read(
     `WITH g AS (
        SELECT ((epoch_ms(ts) - ?::BIGINT) // ?::BIGINT)::INTEGER AS b, template_id AS tid, count(*)::INTEGER AS c
-       FROM logs WHERE ${w.sql} GROUP BY ALL)
+       FROM ${w.from} WHERE ${w.sql} GROUP BY ALL)
      SELECT g.b, coalesce(s.category, t.category) AS category, sum(g.c)::DOUBLE AS c
      FROM g LEFT JOIN templates t ON t.id = g.tid LEFT JOIN templates s ON s.id = t.merged_into GROUP BY ALL`,
     [start, bucketMs, ...w.params],

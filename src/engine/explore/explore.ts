@@ -1,5 +1,7 @@
 import type { Catalog } from '../query/compile';
-import { compileQueryText, compileTimeRange, createCatalog, fieldExpression } from '../query/compile';
+import { compileQuery, compileTimeRange, createCatalog, fieldExpression } from '../query/compile';
+import { parseQueryOrThrow } from '../../shared/query/parse';
+import { MessagePrefilter, requiredNeedles } from './message-prefilter';
 import { QueryError } from '../../shared/query/error';
 import { LEVELS, levelFromCode } from '../../shared/levels';
 import { isCategory } from '../../shared/categories';
@@ -85,6 +87,8 @@ function classOfRow(r: Row): Pick<LogRow, 'pattern' | 'category' | 'severity' | 
 interface Where {
   sql: string;
   params: unknown[];
+  /** What to read: `logs`, or the blocks of it the skip index says can match (message-prefilter.ts). */
+  from: string;
   /** The query and range select every record. */
   matchesAll?: boolean;
 }
@@ -96,7 +100,11 @@ interface Where {
 export class Explorer {
   private catalog: Catalog | null = null;
 
-  constructor(private readonly store: Store) {}
+  private readonly prefilter: MessagePrefilter;
+
+  constructor(private readonly store: Store) {
+    this.prefilter = new MessagePrefilter(store);
+  }
 
   /** Forget the field catalogue (new JSON field names were stored). */
   invalidateFields(): void {
@@ -111,12 +119,19 @@ export class Explorer {
     return this.catalog;
   }
 
-  /** Parse, check and compile query + time range into one WHERE clause. */
-  async where(query: string, from: number | null, to: number | null): Promise<Where> {
+  /**
+   * Parse, check and compile query + time range into one WHERE clause; with `narrow`, also
+   * the blocks to read when the query needs a message needle (worth a look-up for a scan
+   * of the matches; not for the live tail's slice of new ids).
+   */
+  async where(query: string, from: number | null, to: number | null, narrow = false): Promise<Where> {
     const catalog = await this.fieldCatalog();
     let compiled;
+    let relation: string | null = null;
     try {
-      compiled = compileQueryText(query, catalog);
+      const ast = parseQueryOrThrow(query);
+      compiled = compileQuery(ast, catalog);
+      if (narrow) relation = await this.prefilter.relation(requiredNeedles(ast));
     } catch (err) {
       if (err instanceof QueryError) throw new QueryTextError(err.info);
       throw err;
@@ -125,6 +140,7 @@ export class Explorer {
     return {
       sql: `(${range.sql}) AND (${compiled.sql})`,
       params: [...range.params, ...compiled.params],
+      from: relation ?? 'logs',
       matchesAll: range.sql === 'TRUE' && compiled.sql === 'TRUE',
     };
   }
@@ -141,7 +157,7 @@ export class Explorer {
 
   async search(p: Params<'search'>): Promise<Result<'search'>> {
     const started = performance.now();
-    const w = await this.where(p.query, p.from, p.to);
+    const w = await this.where(p.query, p.from, p.to, true);
     let rows: Row[];
     let total: number | null = null;
     if (p.count && w.matchesAll && p.from === null && p.to === null && !p.cursor) {
@@ -171,26 +187,31 @@ export class Explorer {
     const cursor = this.cursorCondition(p.cursor);
     const [agg] = await this.store.read(
       `SELECT count(*)::DOUBLE AS n, max_by(id, ts, ?) AS ids, epoch_us(list_min(max_by(ts, ts, ?)))::DOUBLE AS boundary
-       FROM logs WHERE ${w.sql}${cursor.sql}`,
+       FROM ${w.from} WHERE ${w.sql}${cursor.sql}`,
       [p.limit, p.limit, ...w.params, ...cursor.params],
     );
     const total = Number(agg!.n);
     const ids = listNumbers(agg!.ids);
     if (!ids.length) return { rows: [], total };
+    // All the matches are in hand (a rare term): no tie at the boundary can be missing.
+    if (total <= p.limit) {
+      const rows = await this.store.read(`SELECT ${ROW_COLUMNS} FROM (${rowsByIds(ids)}) AS logs ORDER BY ts DESC, id DESC`);
+      return { rows, total };
+    }
     const rows = await this.store.read(
       // Two selects, not one with OR: each keeps its own filter pushdown (zone maps on id
       // and on ts), where an OR would scan every message again.
       `SELECT * FROM (
          SELECT ${ROW_COLUMNS} FROM (${rowsByIds(ids)}) AS logs
          UNION
-         SELECT ${ROW_COLUMNS} FROM logs WHERE ts = make_timestamp(?::BIGINT) AND ${w.sql}${cursor.sql}
+         SELECT ${ROW_COLUMNS} FROM ${w.from} WHERE ts = make_timestamp(?::BIGINT) AND ${w.sql}${cursor.sql}
        ) ORDER BY ts DESC, id DESC LIMIT ?`,
       [Number(agg!.boundary), ...w.params, ...cursor.params, p.limit],
     );
     return { rows, total };
   }
 
-  private cursorCondition(cursor: Params<'search'>['cursor']): Where {
+  private cursorCondition(cursor: Params<'search'>['cursor']): { sql: string; params: unknown[] } {
     if (!cursor) return { sql: '', params: [] };
     const us = Math.round(cursor.ts * 1000);
     return {
@@ -207,7 +228,7 @@ export class Explorer {
    */
   private async newestMatches(w: Where, p: Params<'search'>): Promise<Row[]> {
     const cursor = this.cursorCondition(p.cursor);
-    const sql = `SELECT ${ROW_COLUMNS} FROM logs WHERE ${w.sql}${cursor.sql}`;
+    const sql = `SELECT ${ROW_COLUMNS} FROM ${w.from} WHERE ${w.sql}${cursor.sql}`;
     const params: unknown[] = [...w.params, ...cursor.params];
     let hi = p.to;
     if (p.cursor) hi = Math.min(hi ?? Infinity, p.cursor.ts + 0.001);
@@ -257,11 +278,11 @@ export class Explorer {
 
   async histogram(p: Params<'histogram'>): Promise<Histogram> {
     const started = performance.now();
-    const w = await this.where(p.query, p.from, p.to);
+    const w = await this.where(p.query, p.from, p.to, true);
     const { start, bucketMs, n } = await this.buckets(p.from, p.to, p.buckets);
     const rows = await this.store.read(
       `SELECT ((epoch_ms(ts) - ?::BIGINT) // ?::BIGINT)::INTEGER AS b, level::INTEGER AS level, count(*)::INTEGER AS c
-       FROM logs WHERE ${w.sql} GROUP BY ALL`,
+       FROM ${w.from} WHERE ${w.sql} GROUP BY ALL`,
       [start, bucketMs, ...w.params],
     );
     const series = [...LEVELS, null].map((level) => ({ level, counts: new Array<number>(n).fill(0) }));
@@ -279,7 +300,7 @@ export class Explorer {
 
   async facets(p: Params<'facets'>): Promise<Result<'facets'>> {
     const started = performance.now();
-    const w = await this.where(p.query, p.from, p.to);
+    const w = await this.where(p.query, p.from, p.to, true);
     const catalog = await this.fieldCatalog();
     const facets = await Promise.all(
       p.fields.map(async (name): Promise<Facet> => {
@@ -287,7 +308,7 @@ export class Explorer {
         if (!info) throw new QueryTextError({ message: `unknown field "${name}"`, start: 0, end: 0 });
         const { sql: expr, params: exprParams } = fieldExpression(info);
         const rows = await this.store.read(
-          `WITH v AS (SELECT ${expr} AS value, count(*)::DOUBLE AS c FROM logs WHERE ${w.sql} GROUP BY 1)
+          `WITH v AS (SELECT ${expr} AS value, count(*)::DOUBLE AS c FROM ${w.from} WHERE ${w.sql} GROUP BY 1)
            SELECT value::VARCHAR AS value, c, (SELECT count(*) FROM v)::DOUBLE AS distinct_n FROM v ORDER BY c DESC, value LIMIT ?`,
           [...exprParams, ...w.params, p.limit],
         );

@@ -213,6 +213,21 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    description: 'the message skip index (trigram bits per block of ids)',
+    sql: `
+      -- Per block of 2,048 consecutive ids (block = id // 2048), one bit per hashed trigram
+      -- of the case-folded messages (src/engine/store/message-grams.ts): a substring search
+      -- reads only the blocks that hold all its needle's trigrams. A block without a row
+      -- here (its rows not all committed yet, or stored before v7 and not yet indexed) is
+      -- always read.
+      CREATE TABLE message_grams (
+        block UBIGINT PRIMARY KEY,
+        bits  BIT     NOT NULL
+      );
+    `,
+  },
 ];
 
 // Helpers add migrations side by side: keep them in version order whatever order they were written in.

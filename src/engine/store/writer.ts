@@ -3,6 +3,9 @@ import { dirname, join } from 'node:path';
 import type { IngestRecord, FieldValue } from '../../ingest/record';
 import { levelCode, type Level } from '../../shared/levels';
 import { PROMOTED_FIELDS } from './schema';
+import { GRAM_BLOCK_ROWS, GramBloom, gramBlock } from './message-grams';
+import type { DuckDBType, DuckDBValue } from '@duckdb/node-api';
+import { backfillGrams } from './gram-backfill';
 import { bindLists, type Store } from './store';
 
 export type SourceKind = 'file' | 'upload' | 'http' | 'syslog' | 'gelf' | 'follow';
@@ -55,6 +58,8 @@ class Generation {
   readonly files = new Map<string, CsvFile>();
   readonly pending: Pending[] = [];
   rows = 0;
+  /** Skip-index blocks completed while staging into this generation (block, bits). */
+  readonly grams: Array<[number, Uint8Array]> = [];
 }
 
 /**
@@ -103,6 +108,12 @@ export class LogWriter {
   /** Names of the sources stored (committed), and those the running commit adds. */
   private readonly knownSources = new Set<string>();
   private added: string[] = [];
+  /** The skip-index block being filled (the one holding the next id), with the bits of its rows so far. */
+  private gramBlock = -1;
+  /** The block of the first id this writer gives: every block below it is committed. */
+  private firstBlock = 0;
+  private backfill: Promise<number> | null = null;
+  private grams = new GramBloom();
   readonly stats: WriterStats = { committed: 0, commits: 0, lastCommitMs: 0 };
   /** Called after every commit with the number of rows it stored (0: only statements ran). */
   onCommit: (rows: number) => void = () => {};
@@ -121,7 +132,7 @@ export class LogWriter {
    * produced). Nothing else may use the writer connection: a commit's transaction stays
    * open across awaits, and a stray statement would land inside it.
    */
-  private piggyback: Array<{ sql: string; params: unknown[] }> = [];
+  private piggyback: Array<{ sql: string; params: unknown[]; types?: unknown[] }> = [];
   /**
    * Asked at each commit for statements that sum up what happened since the last one (the
    * miner's merges and generalisations): one statement per commit, however many changes.
@@ -138,8 +149,8 @@ export class LogWriter {
   }
 
   /** Run a statement in the next commit (one of its own when nothing else is queued). */
-  writeWithNextCommit(sql: string, params: unknown[]): void {
-    this.piggyback.push({ sql, params });
+  writeWithNextCommit(sql: string, params: unknown[], types?: unknown[]): void {
+    this.piggyback.push({ sql, params, types });
     void this.drain();
   }
 
@@ -161,6 +172,11 @@ export class LogWriter {
     w.nextId = Number(row!.max) + 1;
     for (const f of await store.write('SELECT name, type FROM field_names')) w.knownFields.set(String(f.name), String(f.type));
     for (const r of await store.write('SELECT name FROM sources')) w.knownSources.add(String(r.name));
+    // The block holding the next id may already hold rows (stored before this start): its
+    // bits start from theirs, or the block's entry would miss them.
+    w.gramBlock = w.firstBlock = gramBlock(w.nextId);
+    const earlier = await store.write('SELECT message FROM logs WHERE id >= ?::BIGINT', [w.gramBlock * GRAM_BLOCK_ROWS]);
+    for (const r of earlier) w.grams.add(String(r.message));
     return w;
   }
 
@@ -220,9 +236,23 @@ export class LogWriter {
     return done;
   }
 
+  /**
+   * Fills in the skip index for blocks stored without it (gram-backfill.ts), in the
+   * background; close stops it.
+   */
+  backfillGrams(): Promise<number> {
+    return (this.backfill ??= backfillGrams(this.store, (sql, params, types) => this.writeWithNextCommit(sql, params, types), this.firstBlock, () => this.closed).catch(
+      (err: Error) => {
+        console.error(`logscope: indexing stored messages stopped: ${err.message}`);
+        return 0;
+      },
+    ));
+  }
+
   /** Wait for everything queued so far to be committed, then refuse new work. */
   async close(): Promise<void> {
     this.closed = true;
+    await this.backfill;
     while (this.running || this.queue.length || this.appending) await new Promise((r) => setTimeout(r, 5));
   }
 
@@ -273,12 +303,17 @@ export class LogWriter {
       this.added = [];
       try {
         if (files.length) await this.insertStaged(files, ingestMicros);
+        const grams = group.flatMap((g) => g.grams);
+        if (grams.length) await this.insertGrams(grams);
         await this.updateSources(batches);
         const seen = mergeSeen(batches);
         if (seen.size) await this.updateTemplates(seen);
         for (const b of batches) if (b.alsoCommit) await this.store.write(b.alsoCommit.sql, b.alsoCommit.params);
         const piggybacked = this.piggyback.splice(0);
-        for (const st of piggybacked) await this.store.write(st.sql, st.params);
+        for (const st of piggybacked) {
+          if (st.types) await conn.run(st.sql, st.params as DuckDBValue[], st.types as DuckDBType[]);
+          else await this.store.write(st.sql, st.params);
+        }
         changedOther = piggybacked.length > 0;
         for (const build of this.beforeCommit) {
           for (const st of build()) {
@@ -347,6 +382,7 @@ export class LogWriter {
         if (ts < staged.minTs) staged.minTs = ts;
         if (ts > staged.maxTs) staged.maxTs = ts;
         if (r.parseError) staged.unparsed++;
+        this.noteGrams(gen, firstId, r.message);
         writeRow(out, firstId++, r, ts, this.knownFields, staged.newFields, this.severityOf);
         if (r.templateId !== null && r.templateId !== undefined) noteTemplate(staged.seen, r, ts);
       }
@@ -356,6 +392,34 @@ export class LogWriter {
       for (const name of staged.newFields.keys()) this.knownFields.delete(name);
       throw err;
     }
+  }
+
+  /**
+   * Adds a message to the skip index's current block; when the id starts a new block, the
+   * finished one goes with this generation's commit (after every row of it). Rows of a
+   * batch that then fails leave their bits set: a false positive, never a miss.
+   */
+  private noteGrams(gen: Generation, id: number, message: string): void {
+    const block = gramBlock(id);
+    if (block !== this.gramBlock) {
+      if (this.gramBlock >= 0) gen.grams.push([this.gramBlock, this.grams.bits]);
+      this.gramBlock = block;
+      this.grams = new GramBloom();
+    }
+    this.grams.add(message);
+  }
+
+  /** The skip-index blocks completed in this commit, as one statement. */
+  private async insertGrams(grams: Array<[number, Uint8Array]>): Promise<void> {
+    const { values, types } = bindLists([
+      ['BIGINT', grams.map(([b]) => b)],
+      ['BLOB', grams.map(([, bits]) => bits)],
+    ]);
+    await this.store.writer.run(
+      `INSERT INTO message_grams SELECT unnest($1::BIGINT[]), unnest($2::BLOB[])::BIT ON CONFLICT DO NOTHING`,
+      values,
+      types,
+    );
   }
 
   /**
