@@ -30,18 +30,11 @@
  * the cap is passed), so patterns are too; tokens per line are capped (the rest of the
  * line is one value); tokens are capped in length (mask.ts); the shape cache is capped.
  */
-import * as layoutModule from './layout';
-import { isKeyAt, keyIndex, keyOf, keyPositions, layout, textOf, type Op } from './layout';
+import { KEEP, RAW, isKeyAt, keyIndex, keyOf, keyPositions, layout, textOf, type Op } from './layout';
 import { VAR } from './mask';
 import { minerStateSchema, type MinerState } from './state';
-import * as wildcardModule from './wildcard';
-import { ANY, WILD, accepts, generalised, isWordWild, wildTrim } from './wildcard';
+import { ANY, WILD, accepts, generalised, isWild, isWordWild, wildTrim } from './wildcard';
 import { Scan } from './tokenize';
-
-// Read once from their modules: what the fast path (a line of a known shape) reads on every
-// line. Under tsx every read of an import is a megamorphic getter call (see tokenize.ts).
-const { KEEP, RAW } = layoutModule;
-const { isWild } = wildcardModule;
 
 export interface MinerOptions {
   /** Shapes kept at most (so patterns too); beyond it the least recently seen are evicted. Default 5000. */

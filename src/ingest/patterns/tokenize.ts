@@ -11,17 +11,7 @@
  * rest of a longer message becomes one final value, so a 100,000-character line costs
  * about what a long ordinary line does, and its template stays short.
  */
-import * as mask from './mask';
-import type { Spans } from './mask';
-
-/**
- * The masks' constants and helpers, read from their module once. tsx, which runs the
- * benchmarks (and the CLI from sources), compiles each module to CommonJS, where every
- * read of an imported binding is a call through one getter shared by all of the module's
- * exports — megamorphic, so never inlined. The scan reads these on every token; as
- * imports they took about a fifth of the miner's time in a profile.
- */
-const {
+import {
   CLASS,
   CLASS_DIGIT,
   CLASS_HEXLETTER,
@@ -34,7 +24,8 @@ const {
   maskClassified,
   newSpans,
   pushSpan,
-} = mask;
+  type Spans,
+} from './mask';
 
 export interface Tokenized {
   /** The tokens as written. */
