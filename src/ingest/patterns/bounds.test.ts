@@ -125,4 +125,25 @@ describe('TemplateMiner: bad lines', () => {
     }
     expect(new Set([...ids.values()].flatMap((s) => [...s])).size).toBeGreaterThanOrEqual(8);
   });
+  it('never throws on salads of variables and words, repeated masked tokens included', () => {
+    // Found by a seeded stream: a shape taking a pattern's word wildcards beside repeated
+    // URLs (equal tokens holding a variable are not keys) stopped lining up with the
+    // pattern's keys, and the layout threw.
+    const words = ['user', 'login', 'failed', 'from', 'port', '17.5', 'KB', 'Jun', '17', 'Fri', '07:07:00', '2005', 'ms', 'id=42', 'deadbeefcafe', '0x1f', 'a.b.c', '/usr/bin', 'http://x.y/z?q=1', 'e@x.com', '550e8400-e29b-41d4-a716-446655440000', 'fe80::1', '10.0.0.1:80', '12s', '3.5MB', 'B', 'sent'];
+    for (let seed = 1; seed <= 12; seed++) {
+      const rnd = rng(seed);
+      const m = new TemplateMiner();
+      for (let i = 0; i < 3000; i++) {
+        const n = 1 + rnd(14);
+        const line = Array.from({ length: n }, (_, j) => words[rnd(j < 3 ? 6 : words.length)]!).join(rnd(10) === 0 ? '  ' : ' ');
+        const r = m.add(line);
+        expect(filled(r.template, r.params), `seed ${seed} line ${i + 1}: ${line}`).toBe(normal(line));
+      }
+    }
+    const stuck = new TemplateMiner();
+    for (const line of ['user from login http://x.y/z?q=1 http://x.y/z?q=1 http://x.y/z?q=1', 'user from login a.b.c a.b.c a.b.c', 'user from login sent KB ms']) {
+      const r = stuck.add(line);
+      expect(filled(r.template, r.params)).toBe(normal(line));
+    }
+  });
 });

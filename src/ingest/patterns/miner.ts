@@ -310,8 +310,15 @@ export class TemplateMiner {
         const mine = keyTokens(shape.tokens);
         for (const p of this.patternCandidates(mine, false)) {
           if (!keyCovers(p.keyTokens, mine)) continue;
-          // The shape takes the pattern's word wildcards.
+          // The shape takes the pattern's word wildcards — unless that changes which of its
+          // tokens are keys (a wildcard beside an equal token holding a variable is not
+          // one), when its key tokens would no longer line up with the pattern's.
           const positions = keyPositions(shape.tokens);
+          const taken = shape.tokens.slice();
+          p.keyTokens.forEach((t, k) => {
+            if (isWordWild(t) && t !== mine[k]) taken[positions[k]!] = t;
+          });
+          if (keyPositions(taken).length !== p.keyTokens.length) continue;
           p.keyTokens.forEach((t, k) => {
             if (isWordWild(t) && t !== mine[k]) this.setToken(shape, positions[k]!, t);
           });
@@ -548,9 +555,25 @@ export class TemplateMiner {
       only.plan = only.tokens.some((t) => wildTrim(t)[0] + wildTrim(t)[1] > 0) ? layout([only.tokens]).plans[0]! : null;
       return;
     }
+    const keys = p.members.map((m) => keyPositions(m.tokens).length);
+    if (keys.some((k) => k !== keys[0])) return this.splitMisaligned(p, keys);
     const { text, plans } = layout(p.members.map((m) => m.tokens));
     p.members.forEach((m, i) => (m.plan = plans[i]!));
     p.text = text;
+  }
+
+  /**
+   * Shapes whose key tokens no longer line up with the pattern's first shape leave it for
+   * a pattern of their own key. A wildcard set beside a list of equal values changes
+   * whether the next token is a key (`id=<*> id=<*>`: the second is a list element until
+   * the first is generalised), so one shape of a pattern can gain or lose a key that its
+   * siblings do not; laid out together they would have no common text.
+   */
+  private splitMisaligned(p: Pattern, keys: number[]): void {
+    const leaving = p.members.filter((_, i) => keys[i] !== keys[0]);
+    p.members = p.members.filter((_, i) => keys[i] === keys[0]);
+    this.relayout(p);
+    for (const s of leaving) this.attach(s, null);
   }
 
   /** Remembers a pattern's text before a change, to report it once afterwards. */
