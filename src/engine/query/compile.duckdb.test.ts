@@ -12,6 +12,7 @@ import { migrations } from '../store/schema';
 import { createCatalog, loadCatalog, type Catalog } from './catalog';
 import { compileQuery, compileQueryText, compileTimeRange, type CompiledQuery } from './compile';
 import { isCaseless } from './sql';
+import { codePointTable } from '../testing/code-points';
 
 const T0 = Date.UTC(2024, 4, 1, 10, 0, 0);
 
@@ -411,14 +412,7 @@ describe('message search, property-tested against a JavaScript filter', () => {
   it('searches case-sensitively only where case cannot matter (checked for every code point)', async () => {
     // The plain-contains shortcut for caseless needles is exact only if no character that
     // DuckDB lower-cases is caseless, and none lower-cases to a caseless one.
-    await conn.run('CREATE TABLE cp (c VARCHAR)');
-    const appender = await conn.createAppender('cp');
-    for (let cp = 1; cp <= 0x10ffff; cp++) {
-      if (cp >= 0xd800 && cp <= 0xdfff) continue;
-      appender.appendVarchar(String.fromCodePoint(cp));
-      appender.endRow();
-    }
-    appender.closeSync();
+    await codePointTable(conn, 'cp');
     const reader = await conn.runAndReadAll('SELECT c, lower(c) AS l FROM cp WHERE lower(c) <> c');
     const changed = reader.getRowObjectsJS() as { c: string; l: string }[];
     expect(changed.length).toBeGreaterThan(1000);

@@ -2,6 +2,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GRAM_BITS, GramBloom, needleBits } from './message-grams';
+import { codePointTable } from '../testing/code-points';
 
 let conn: DuckDBConnection;
 beforeAll(async () => {
@@ -15,14 +16,7 @@ describe('message grams (the skip index)', () => {
   it("folds as DuckDB's lower() does at the ASCII level (checked for every code point)", async () => {
     // The index is exact only if the only characters DuckDB lowers to ASCII are A–Z and
     // the two the fold knows (İ → i, Kelvin sign → k).
-    await conn.run('CREATE TABLE cp (c VARCHAR)');
-    const appender = await conn.createAppender('cp');
-    for (let cp = 1; cp <= 0x10ffff; cp++) {
-      if (cp >= 0xd800 && cp <= 0xdfff) continue;
-      appender.appendVarchar(String.fromCodePoint(cp));
-      appender.endRow();
-    }
-    appender.closeSync();
+    await codePointTable(conn, 'cp');
     const rows = (await conn.runAndReadAll(`SELECT c, lower(c) AS l FROM cp WHERE regexp_matches(lower(c), '[\\x01-\\x7f]') AND unicode(c) > 127`)).getRowObjectsJS() as { c: string; l: string }[];
     expect(rows.map((r) => [r.c.codePointAt(0)!.toString(16), r.l]).sort()).toEqual([
       ['130', 'i'],
