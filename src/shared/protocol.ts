@@ -342,6 +342,9 @@ export const methods = {
           generalised: z.number().int(),
           lines: z.number().int(),
           memoryBytes: z.number(),
+          /** Records the miner failed on (stored without a pattern), and the last failure. */
+          errors: z.number().int().optional(),
+          lastError: z.string().nullable().optional(),
         })
         .optional(),
       /** The classification models: which run, and why the others do not (missing, damaged, mismatched). */

@@ -21,10 +21,15 @@ export interface MinerHealth {
   lines: number;
   /** Approximate bytes the miner holds. */
   memoryBytes: number;
+  /** Records the miner failed on (stored without a pattern), and the last failure. */
+  errors: number;
+  lastError: string | null;
 }
 
-export function minerHealth(s: MinerStats): MinerHealth {
+export function minerHealth(s: MinerStats, errors = 0, lastError: string | null = null): MinerHealth {
   return {
+    errors,
+    lastError,
     templates: s.templates,
     shapes: s.shapes,
     cap: s.cap,
@@ -62,6 +67,8 @@ export function minerMetrics(s: MinerStats): Record<string, number> {
  */
 export class MinerService {
   private dirty = false;
+  private errors = 0;
+  private lastError: string | null = null;
   private timer: NodeJS.Timeout;
   /** Merged-away id → its survivor, so a late batch's rows of that id show the survivor's text. */
   private readonly survivor = new Map<number, number>();
@@ -101,21 +108,31 @@ export class MinerService {
   /** Give each record its pattern id and parameters. */
   mine(records: IngestRecord[]): void {
     for (const r of records) {
-      const m = this.miner.add(r.message);
-      r.templateId = m.id;
-      r.params = m.params;
+      try {
+        const m = this.miner.add(r.message);
+        r.templateId = m.id;
+        r.params = m.params;
+      } catch (err) {
+        // A miner bug must not cost the record (or its batch): it is stored without a
+        // pattern, and health says so.
+        r.templateId = null;
+        r.params = null;
+        this.errors++;
+        this.lastError = `${(err as Error).message} (on a message of ${r.message.length} characters)`;
+        if (this.errors <= 3) console.error(`logscope: the pattern miner failed on a record, stored without a pattern: ${this.lastError}`);
+      }
     }
     if (records.length) this.dirty = true;
   }
 
   /** Template count, cap, evictions, merges and memory, for health. */
   health(): MinerHealth {
-    return minerHealth(this.miner.stats());
+    return minerHealth(this.miner.stats(), this.errors, this.lastError);
   }
 
   /** The same counters by metric name, for a `/metrics` endpoint. */
   metrics(): Record<string, number> {
-    return minerMetrics(this.miner.stats());
+    return { ...minerMetrics(this.miner.stats()), logscope_patterns_errors_total: this.errors };
   }
 
   /** Save the state with the next commit (if anything changed), e.g. before closing. */

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../engine';
-import { tempDir } from '../testing/fixtures';
+import { tempDir, writeFile } from '../testing/fixtures';
 
 const LOGHUB = process.env.LOGHUB_DIR ?? join(import.meta.dirname, '../../../../shared/loghub');
 const hdfs = join(LOGHUB, 'HDFS/HDFS_2k.log');
@@ -58,5 +58,30 @@ describe.skipIf(!existsSync(hdfs))('patterns in the engine, on real logs', () =>
     expect(cmp.added.length).toBeGreaterThan(0);
     expect(cmp.gone.length).toBeGreaterThan(0);
     expect(cmp.added.every((c) => c.countA === 0 && c.countB > 0)).toBe(true);
+  });
+});
+
+describe('patterns in the engine, when the miner fails', () => {
+  it('stores the record without a pattern, keeps the rest of the batch, and says so in health', async () => {
+    const engine = await open();
+    // Fault injection on the real miner: no input known to make it throw remains.
+    const add = engine.patterns.miner.add.bind(engine.patterns.miner);
+    engine.patterns.miner.add = (message: string) => {
+      if (message.includes('POISON')) throw new Error('injected failure');
+      return add(message);
+    };
+    const dir = tempDir();
+    const file = writeFile(dir, 'app.log', ['first line 1', 'POISON line 2', 'third line 3'].join('\n') + '\n');
+    const progress = await engine.importer.wait(engine.importFiles([{ path: file }]));
+    expect(progress.state).toBe('done');
+    const rows = await engine.store.read('SELECT message, template_id FROM logs ORDER BY id');
+    expect(rows.map((r) => [r.message, r.template_id === null])).toEqual([
+      ['first line 1', false],
+      ['POISON line 2', true],
+      ['third line 3', false],
+    ]);
+    const health = await engine.call('health', {});
+    expect(health.patterns?.errors).toBe(1);
+    expect(health.patterns?.lastError).toMatch(/injected failure/);
   });
 });
