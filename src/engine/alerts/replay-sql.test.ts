@@ -24,22 +24,17 @@ import fc from 'fast-check';
 import { AlertRuleInputSchema, type AlertRuleInput } from '../../shared/alerts';
 import type { IngestRecord } from '../../ingest/record';
 import type { Level } from '../../shared/levels';
-import { Store } from '../store/store';
-import { LogWriter } from '../store/writer';
+import type { Store } from '../store/store';
+import type { LogWriter } from '../store/writer';
 import { createCatalog } from '../query/catalog';
-import { tempDir } from '../testing/fixtures';
+import { openTempStore } from '../testing/fixtures';
 import { replayRule } from './replay';
 
 let store: Store;
 let writer: LogWriter;
-beforeAll(async () => {
-  store = await Store.open(tempDir());
-  writer = await LogWriter.create(store);
-});
-afterAll(async () => {
-  await writer.close();
-  store.close();
-});
+let close: () => Promise<void>;
+beforeAll(async () => ({ store, writer, close } = await openTempStore()));
+afterAll(() => close());
 
 const T0 = Date.UTC(2026, 2, 1);
 const HOUR = 3_600_000;

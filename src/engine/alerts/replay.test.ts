@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { AlertRuleInputSchema } from '../../shared/alerts';
 import type { IngestRecord } from '../../ingest/record';
-import { Store } from '../store/store';
-import { LogWriter } from '../store/writer';
+import type { Store } from '../store/store';
+import type { LogWriter } from '../store/writer';
 import { createCatalog } from '../query/catalog';
-import { tempDir } from '../testing/fixtures';
+import { openTempStore } from '../testing/fixtures';
 import { ManualClock } from '../testing/manual-clock';
 import { LiveEvaluator } from './evaluator';
 import { noLookups } from './predicate';
@@ -14,14 +14,9 @@ import { timing } from './semantics';
 
 let store: Store;
 let writer: LogWriter;
-beforeAll(async () => {
-  store = await Store.open(tempDir());
-  writer = await LogWriter.create(store);
-});
-afterAll(async () => {
-  await writer.close();
-  store.close();
-});
+let close: () => Promise<void>;
+beforeAll(async () => ({ store, writer, close } = await openTempStore()));
+afterAll(() => close());
 
 const T0 = Date.UTC(2026, 0, 1);
 let run = 0;

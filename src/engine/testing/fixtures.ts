@@ -1,6 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Store } from '../store/store';
+import { LogWriter } from '../store/writer';
 
 /** A fresh temporary folder for one test's data and files. */
 export function tempDir(prefix = 'logscope-test-'): string {
@@ -27,4 +29,18 @@ export function nginxLines(n: number): string[] {
     );
   }
   return out;
+}
+
+/** A store in a fresh temporary folder with its writer; `close` commits what is queued and closes both. */
+export async function openTempStore(): Promise<{ store: Store; writer: LogWriter; close: () => Promise<void> }> {
+  const store = await Store.open(tempDir());
+  const writer = await LogWriter.create(store);
+  return {
+    store,
+    writer,
+    close: async () => {
+      await writer.close();
+      store.close();
+    },
+  };
 }
