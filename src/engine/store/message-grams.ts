@@ -17,6 +17,8 @@
  * Layout: bit i of a block is byte i >> 3, bit 7 - (i & 7), as DuckDB's BIT type reads a
  * BLOB cast to it (get_bit(bits, i)).
  */
+import type { ListElement } from './store';
+
 export const GRAM_BLOCK_ROWS = 2048;
 export const GRAM_BITS = 32768;
 const GRAM_BYTES = GRAM_BITS / 8;
@@ -56,6 +58,20 @@ export class GramBloom {
       b = c;
     }
   }
+}
+
+/** The statement storing blocks' entries (block, bits), with its parameters for bindLists. */
+export function gramEntries(entries: ReadonlyArray<readonly [number, Uint8Array]>): {
+  sql: string;
+  lists: Array<[ListElement, Array<number | Uint8Array>]>;
+} {
+  return {
+    sql: 'INSERT INTO message_grams SELECT unnest($1::BIGINT[]), unnest($2::BLOB[])::BIT ON CONFLICT DO NOTHING',
+    lists: [
+      ['BIGINT', entries.map(([block]) => block)],
+      ['BLOB', entries.map(([, bits]) => bits)],
+    ],
+  };
 }
 
 /** The bits every block holding `needle` (ignoring case) has set; empty when it has no trigram to look up. */

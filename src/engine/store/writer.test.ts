@@ -85,6 +85,27 @@ describe('LogWriter', () => {
     expect(told).toEqual([0]);
   });
 
+  it('counts patterns the same whether a commit has a few (updated one by one) or many (one upsert)', async () => {
+    const { store, writer } = await open();
+    writer.templateText = (id) => `template ${id} <*>`;
+    // Six new patterns in one commit (the many path), two known and one new (the few path),
+    // then four known ones (the many path again, updating).
+    await writer.append({ source, records: [1, 2, 3, 4, 5, 6, 1].map((t, i) => rec(i + 1, t)), fallbackTs: 0 });
+    await writer.append({ source, records: [rec(8, 1), rec(9, 6), rec(10, 7)], fallbackTs: 0 });
+    await writer.append({ source, records: [rec(11, 2), rec(12, 3), rec(13, 4), rec(14, 5)], fallbackTs: 0 });
+    const rows = await store.read('SELECT id::INTEGER AS id, count::INTEGER AS c, epoch_ms(first_ts)::DOUBLE AS f, epoch_ms(last_ts)::DOUBLE AS l FROM templates ORDER BY id');
+    const t = (line: number) => Date.UTC(2024, 0, 1) + line * 1000;
+    expect(rows).toEqual([
+      { id: 1, c: 3, f: t(1), l: t(8) },
+      { id: 2, c: 2, f: t(2), l: t(11) },
+      { id: 3, c: 2, f: t(3), l: t(12) },
+      { id: 4, c: 2, f: t(4), l: t(13) },
+      { id: 5, c: 2, f: t(5), l: t(14) },
+      { id: 6, c: 2, f: t(6), l: t(9) },
+      { id: 7, c: 1, f: t(10), l: t(10) },
+    ]);
+  });
+
   it('stores any text exactly as given: quotes, newlines, NUL, emoji, a megabyte, nothing', async () => {
     const { store, writer } = await open();
     // U+0001 is the staging CSV's quote: doubled inside a text, at its start and its end too.

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import type { IngestRecord, FieldValue } from '../../ingest/record';
 import { levelCode, type Level } from '../../shared/levels';
 import { PROMOTED_FIELDS } from './schema';
-import { GRAM_BLOCK_ROWS, GramBloom, gramBlock } from './message-grams';
+import { GRAM_BLOCK_ROWS, GramBloom, gramBlock, gramEntries } from './message-grams';
 import type { DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import { backfillGrams } from './gram-backfill';
 import { bindLists, type Store } from './store';
@@ -132,7 +132,7 @@ export class LogWriter {
    * produced). Nothing else may use the writer connection: a commit's transaction stays
    * open across awaits, and a stray statement would land inside it.
    */
-  private piggyback: Array<{ sql: string; params: unknown[]; types?: unknown[] }> = [];
+  private piggyback: Array<{ sql: string; params: unknown[]; types?: DuckDBType[] }> = [];
   /**
    * Asked at each commit for statements that sum up what happened since the last one (the
    * miner's merges and generalisations): one statement per commit, however many changes.
@@ -149,7 +149,7 @@ export class LogWriter {
   }
 
   /** Run a statement in the next commit (one of its own when nothing else is queued). */
-  writeWithNextCommit(sql: string, params: unknown[], types?: unknown[]): void {
+  writeWithNextCommit(sql: string, params: unknown[], types?: DuckDBType[]): void {
     this.piggyback.push({ sql, params, types });
     void this.drain();
   }
@@ -310,10 +310,7 @@ export class LogWriter {
         if (seen.size) await this.updateTemplates(seen);
         for (const b of batches) if (b.alsoCommit) await this.store.write(b.alsoCommit.sql, b.alsoCommit.params);
         const piggybacked = this.piggyback.splice(0);
-        for (const st of piggybacked) {
-          if (st.types) await conn.run(st.sql, st.params as DuckDBValue[], st.types as DuckDBType[]);
-          else await this.store.write(st.sql, st.params);
-        }
+        for (const st of piggybacked) await conn.run(st.sql, st.params as DuckDBValue[], st.types);
         changedOther = piggybacked.length > 0;
         for (const build of this.beforeCommit) {
           for (const st of build()) {
@@ -411,15 +408,9 @@ export class LogWriter {
 
   /** The skip-index blocks completed in this commit, as one statement. */
   private async insertGrams(grams: Array<[number, Uint8Array]>): Promise<void> {
-    const { values, types } = bindLists([
-      ['BIGINT', grams.map(([b]) => b)],
-      ['BLOB', grams.map(([, bits]) => bits)],
-    ]);
-    await this.store.writer.run(
-      `INSERT INTO message_grams SELECT unnest($1::BIGINT[]), unnest($2::BLOB[])::BIT ON CONFLICT DO NOTHING`,
-      values,
-      types,
-    );
+    const { sql, lists } = gramEntries(grams);
+    const { values, types } = bindLists(lists);
+    await this.store.writer.run(sql, values, types);
   }
 
   /**
