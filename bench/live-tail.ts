@@ -87,7 +87,7 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     serve.stdout!.on('data', (d) => {
       out += d;
-      if (/open http/.test(out)) resolve();
+      if (/LogScope is serving/.test(out)) resolve();
     });
     serve.once('exit', (c) => reject(new Error(`serve exited with ${c}`)));
   });

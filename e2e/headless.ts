@@ -8,7 +8,7 @@ import { chromium, type Browser } from 'playwright-core';
  */
 export const NO_RECEIVERS = ['--http-port', '0', '--syslog-udp-port', '0', '--syslog-tcp-port', '0', '--gelf-udp-port', '0'];
 
-/** `logscope serve` as a user starts it, on a fresh data folder; resolves with its URL. */
+/** `logscope serve` as a user starts it, on a fresh data folder; resolves with its URL once it is ready. */
 export function startServe(dataDir: string, extraArgs: string[] = []): Promise<{ proc: ChildProcess; url: string; stop: () => Promise<void> }> {
   return new Promise((resolve, reject) => {
     // Later flags win, so extraArgs can turn a receiver back on.
@@ -22,8 +22,9 @@ export function startServe(dataDir: string, extraArgs: string[] = []): Promise<{
     proc.stderr!.on('data', (d) => (err += d));
     proc.stdout!.on('data', (d) => {
       out += d;
+      // The URL comes first; "LogScope is serving" once the engine and receivers are up.
       const m = /open (http:\/\/\S+)/.exec(out);
-      if (m) {
+      if (m && /LogScope is serving/.test(out)) {
         clearTimeout(timer);
         const stop = () =>
           new Promise<void>((done) => {

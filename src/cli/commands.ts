@@ -140,28 +140,35 @@ const KIND_FLAGS: Partial<Record<LiveKind, string>> = {
 export async function serveCommand(dataDir: string, a: ServeArgs, io: Io): Promise<number> {
   const signals = catchSignals(io);
   try {
-    const engine = await Engine.open({ dataDir, mode: 'headless' }).catch((err) => {
+    // The UI's server listens while the database opens, so a browser can load the page
+    // meanwhile (its calls wait for the engine). "LogScope is serving" says all is ready:
+    // the engine, the receivers and the engine file that `logscope tail` finds.
+    const opening = Engine.open({ dataDir, mode: 'headless' }).catch((err) => {
       throw new Error(`cannot open the data folder ${dataDir}: ${(err as Error).message}`);
     });
     let host: Awaited<ReturnType<typeof startHttpHost>> | null = null;
+    let engine: Engine | null = null;
     try {
       if (!signals.received()) {
-        host = await startHttpHost(engine, { host: a.host, port: a.port, uiDir: findUiDir(), token: a.token });
-        writeEngineFile(dataDir, { pid: process.pid, port: host.port, token: host.token, startedAt: Date.now() });
+        host = await startHttpHost(opening, { host: a.host, port: a.port, uiDir: findUiDir(), token: a.token });
         if (a.host !== '127.0.0.1' && a.host !== 'localhost' && a.host !== '::1') {
           io.err(`warning: listening on ${a.host}: anyone who can reach it and has the token can read your logs`);
         }
+        io.out(`open ${host.url}`);
+      }
+      engine = await opening;
+      if (host && !signals.received()) {
+        writeEngineFile(dataDir, { pid: process.pid, port: host.port, token: host.token, startedAt: Date.now() });
         if (a.receivers) await startReceivers(engine, dataDir, a.receivers, io);
         io.out(`LogScope is serving ${dataDir}`);
-        io.out(`open ${host.url}`);
       }
       await signals.wait;
       io.err('stopping…');
       await engine.live.close();
     } finally {
       await host?.close();
-      if (host) removeEngineFile(dataDir);
-      await engine.close();
+      if (host && engine) removeEngineFile(dataDir);
+      await (engine ?? (await opening.catch(() => null)))?.close();
     }
     return 0;
   } finally {

@@ -60,7 +60,7 @@ describe('logscope serve with receivers, and logscope tail', () => {
     const data = tempDir();
     const httpPort = await freePort();
     const serve = cli(['serve', '--data', data, '--port', '0', '--http-port', String(httpPort), ...NO_RECEIVERS]);
-    await until(() => /open http:/.test(serve.out.stdout), `serve to start (${serve.out.stderr})`);
+    await until(() => /LogScope is serving/.test(serve.out.stdout), `serve to start (${serve.out.stderr})`);
     expect(serve.out.stdout).toContain(`receiving HTTP on http://127.0.0.1:${httpPort}`);
 
     const tail = cli(['tail', '--data', data, 'level:error']);
@@ -104,7 +104,7 @@ describe('logscope serve with receivers, and logscope tail', () => {
   it('tail ends with exit 1 when the engine goes away; serve stops cleanly on a signal that comes during start-up', async () => {
     const data = tempDir();
     const serve = cli(['serve', '--data', data, '--port', '0', '--http-port', '0', ...NO_RECEIVERS]);
-    await until(() => /open http:/.test(serve.out.stdout), 'serve to start');
+    await until(() => /LogScope is serving/.test(serve.out.stdout), 'serve to start');
     const tail = cli(['tail', '--data', data, '--json', '']);
     await until(() => /tailing every record/.test(tail.out.stderr), 'tail to start');
     serve.proc.kill('SIGTERM');
@@ -120,7 +120,7 @@ describe('logscope serve with receivers, and logscope tail', () => {
     });
     process.emit('SIGTERM', 'SIGTERM');
     expect(await starting).toBe(0);
-    expect(out.join('\n')).not.toMatch(/open http/);
+    expect(out.join('\n')).not.toMatch(/LogScope is serving/);
     expect(readEngineFile(data)).toBeNull();
     expect(process.listeners('SIGTERM')).toHaveLength(0);
   });

@@ -122,3 +122,85 @@ describe('headless host', () => {
     expect(sources.sources.map((s) => s.name)).toContain('web access.log');
   });
 });
+
+describe('headless host while the engine opens', () => {
+  function held() {
+    let open!: (e: Engine) => void;
+    let fail!: (err: Error) => void;
+    const opening = new Promise<Engine>((res, rej) => {
+      open = res;
+      fail = rej;
+    });
+    return { opening, open, fail };
+  }
+  const connect = (port: number, token: string) => new WebSocket(`ws://127.0.0.1:${port}/ws?token=${token}`);
+
+  it('serves the page at once, and answers the calls made before the engine is ready once it is', async () => {
+    const pending = held();
+    const early = await startHttpHost(pending.opening, { uiDir: ui });
+    try {
+      const page = await new Promise<number>((resolve, reject) =>
+        request({ host: '127.0.0.1', port: early.port, path: '/', headers: { host: `127.0.0.1:${early.port}` } }, (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        })
+          .on('error', reject)
+          .end(),
+      );
+      expect(page).toBe(200);
+      const socket = connect(early.port, early.token);
+      const replies: { id: number; ok: boolean }[] = [];
+      socket.on('message', (d) => replies.push(JSON.parse(String(d))));
+      await new Promise((r) => socket.once('open', r));
+      socket.send(JSON.stringify({ t: 'req', id: 1, method: 'health', params: {} }));
+      socket.send(JSON.stringify({ t: 'req', id: 2, method: 'dropTables', params: {} }));
+      await new Promise((r) => setTimeout(r, 100));
+      expect(replies).toEqual([]);
+      pending.open(engine);
+      await expect.poll(() => replies.map((r) => [r.id, r.ok])).toEqual([
+        [2, false],
+        [1, true],
+      ]);
+      socket.close();
+    } finally {
+      await early.close();
+    }
+  });
+
+  it('closes sockets with the reason, and refuses uploads with 503, when the engine fails to open', async () => {
+    const pending = held();
+    const early = await startHttpHost(pending.opening, { uiDir: ui });
+    try {
+      const socket = connect(early.port, early.token);
+      const closed = new Promise<{ code: number; reason: string }>((r) => socket.once('close', (code, reason) => r({ code, reason: String(reason) })));
+      await new Promise((r) => socket.once('open', r));
+      pending.fail(new Error(`cannot open the data folder /x: ${'lock held by another process '.repeat(8)}`));
+      const how = await closed;
+      expect(how.code).toBe(1011);
+      expect(how.reason).toMatch(/^the engine is not available: cannot open the data folder \/x: lock held/);
+      expect(Buffer.byteLength(how.reason)).toBeLessThanOrEqual(123);
+      const upload = await new Promise<{ status: number; body: string }>((resolve, reject) =>
+        request(
+          {
+            host: '127.0.0.1',
+            port: early.port,
+            path: '/api/upload',
+            method: 'POST',
+            headers: { host: `127.0.0.1:${early.port}`, 'x-filename': 'a.log', authorization: `Bearer ${early.token}` },
+          },
+          (res) => {
+            let body = '';
+            res.on('data', (c) => (body += c));
+            res.on('end', () => resolve({ status: res.statusCode!, body }));
+          },
+        )
+          .on('error', reject)
+          .end('a line'),
+      );
+      expect(upload.status).toBe(503);
+      expect(upload.body).toMatch(/not available: cannot open the data folder/);
+    } finally {
+      await early.close();
+    }
+  });
+});

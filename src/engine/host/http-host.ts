@@ -40,8 +40,15 @@ const TYPES: Record<string, string> = {
  * browser uploads at /api/upload. Every request must name this server in Host (no DNS
  * rebinding); the protocol and uploads need the session token; a browser's Origin must be
  * this server's own (another web page must not reach your logs).
+ *
+ * `engine` may still be opening: the server listens at once, so a browser loads the page
+ * while the database opens, and calls made meanwhile wait for it. If it fails to open,
+ * sockets close with 1011 and the reason, uploads get 503.
  */
-export async function startHttpHost(engine: Engine, opts: HostOptions = {}): Promise<RunningHost> {
+export async function startHttpHost(engine: Engine | Promise<Engine>, opts: HostOptions = {}): Promise<RunningHost> {
+  const ready = Promise.resolve(engine);
+  // Whoever opens the engine reports its failure; here it only refuses what comes in.
+  ready.catch(() => undefined);
   const bindHost = opts.host ?? '127.0.0.1';
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const uiDir = opts.uiDir ? resolve(opts.uiDir) : null;
@@ -94,6 +101,12 @@ export async function startHttpHost(engine: Engine, opts: HostOptions = {}): Pro
     }
     name = name.replace(/[^\w.\-() ]+/g, '_').slice(0, 200);
     if (!name || name === '.' || name === '..') return sendJson(res, 400, { error: 'X-Filename header is required' });
+    let engine: Engine;
+    try {
+      engine = await ready;
+    } catch (err) {
+      return sendJson(res, 503, { error: `the engine is not available: ${(err as Error).message}` });
+    }
     const dir = join(engine.opts.dataDir, 'uploads');
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `${Date.now()}-${randomBytes(4).toString('hex')}-${name}`);
@@ -142,12 +155,24 @@ export async function startHttpHost(engine: Engine, opts: HostOptions = {}): Pro
   });
 
   function attach(ws: WebSocket): void {
-    const conn = serveConnection(
-      engine,
-      (msg) => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
+    // Requests that arrive while the engine opens are kept, in order, until it is ready.
+    let conn: ReturnType<typeof serveConnection> | null = null;
+    let early: unknown[] | null = [];
+    let closed = false;
+    ready.then(
+      (engine) => {
+        if (closed) return;
+        conn = serveConnection(
+          engine,
+          (msg) => {
+            if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg));
+          },
+          () => ws.bufferedAmount,
+        );
+        for (const msg of early ?? []) conn.receive(msg);
+        early = null;
       },
-      () => ws.bufferedAmount,
+      (err: Error) => ws.close(1011, closeReason(`the engine is not available: ${err.message}`)),
     );
     ws.on('message', (data) => {
       let msg: unknown;
@@ -157,9 +182,14 @@ export async function startHttpHost(engine: Engine, opts: HostOptions = {}): Pro
         ws.send(JSON.stringify({ t: 'res', id: -1, ok: false, error: { code: 'bad_request', message: 'message is not JSON' } }));
         return;
       }
-      conn.receive(msg);
+      if (conn) conn.receive(msg);
+      else early?.push(msg);
     });
-    ws.on('close', () => conn.close());
+    ws.on('close', () => {
+      closed = true;
+      early = null;
+      conn?.close();
+    });
   }
 
   await listen(server, opts.port ?? 0, bindHost);
@@ -187,6 +217,13 @@ function listen(server: Server, port: number, host: string): Promise<void> {
       ok();
     });
   });
+}
+
+/** A WebSocket close reason is at most 123 bytes of UTF-8. */
+function closeReason(text: string): string {
+  let out = text;
+  while (Buffer.byteLength(out) > 123) out = out.slice(0, -2) + '…';
+  return out;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -103,6 +103,30 @@ describe('runner.run', () => {
     expect(useResultsStore.getState().total).toBe(1);
   });
 
+  it('starts the secondary queries only once the first page is in, and not for a replaced run', async () => {
+    const pages = [deferred<Result<'search'>>(), deferred<Result<'search'>>(), deferred<Result<'search'>>()];
+    let calls = 0;
+    const api = fakeApi({ search: (() => pages[calls++]!.promise) as never });
+    const runner = createRunner(api, { now: () => NOW });
+    const done = { rows: [row(1)], total: 1, nextCursor: null, tookMs: 1 };
+
+    const after = vi.fn();
+    const run = runner.run(false, after);
+    await Promise.resolve();
+    expect(after).not.toHaveBeenCalled();
+    pages[0]!.resolve(done);
+    await run;
+    expect(after).toHaveBeenCalledTimes(1);
+
+    const later = vi.fn();
+    const replaced = runner.run(false, later);
+    const newer = runner.run();
+    pages[1]!.resolve(done);
+    pages[2]!.resolve(done);
+    await Promise.all([replaced, newer]);
+    expect(later).not.toHaveBeenCalled();
+  });
+
   it('puts a query error under the bar, at its position', async () => {
     const api = fakeApi({
       search: (async () => {

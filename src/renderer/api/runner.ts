@@ -34,8 +34,10 @@ export function createRunner(api: EngineApi, opts: RunnerOptions = {}) {
   /**
    * Run the applied query. `refresh` (new data arrived, or the engine came back) keeps
    * the scroll position and re-reads as many rows as are loaded, up to a bound.
+   * `afterFirstPage` runs once this run's page is in (or failed), unless a newer run
+   * started: for the view's secondary queries, which must not compete with the page.
    */
-  async function run(refresh = false): Promise<void> {
+  async function run(refresh = false, afterFirstPage?: () => void): Promise<void> {
     const my = ++gen;
     const { applied } = useQueryStore.getState();
     const range = resolveRange(applied.range, now());
@@ -75,6 +77,7 @@ export function createRunner(api: EngineApi, opts: RunnerOptions = {}) {
             (e: unknown) => facetsActions.fail(my, isQueryError(e) ? null : describeError(e).message, isQueryError(e)),
           ),
     );
+    if (afterFirstPage) void search.then(() => my === gen && afterFirstPage());
     await Promise.all([search, histogram, facets]);
   }
 
