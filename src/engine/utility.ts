@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { Engine } from './engine';
+import { boundHeapGrowth } from './heap';
 import { removeEngineFile, writeEngineFile } from './host/engine-file';
 import { startHttpHost } from './host/http-host';
 import { serveConnection } from './host/connection';
@@ -32,6 +33,7 @@ if (!parentPort) {
   process.exit(2);
 }
 
+boundHeapGrowth();
 const { values } = parseArgs({ args: process.argv.slice(2), options: { data: { type: 'string' } }, strict: false });
 const dataDir = typeof values.data === 'string' ? values.data : defaultDataDir();
 
