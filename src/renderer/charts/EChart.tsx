@@ -25,13 +25,14 @@ export interface EChartProps {
 }
 
 /**
- * ECharts is most of the bundle's bytes; loaded as its own chunk, it no longer delays the
- * first rows of the table (the chart fills in a moment later). The fetch starts as soon
- * as this module is evaluated.
+ * ECharts is most of the bundle's bytes; loaded as its own chunk when the first chart
+ * mounts, it does not delay the first rows of the table (the chart fills in a moment
+ * later; Explore mounts its histogram once the first page is in).
  */
 type EChartsModule = typeof import('./echarts');
 let loaded: EChartsModule | null = null;
-const loading: Promise<EChartsModule> = import('./echarts').then((m) => (loaded = m));
+let loading: Promise<EChartsModule> | null = null;
+const loadECharts = () => (loading ??= import('./echarts').then((m) => (loaded = m)));
 
 export function EChart({ option, theme, events, afterSetOption, onInit, className, ...rest }: EChartProps) {
   const box = useRef<HTMLDivElement>(null);
@@ -41,7 +42,7 @@ export function EChart({ option, theme, events, afterSetOption, onInit, classNam
   const initRef = useRef(onInit);
   const [lib, setLib] = useState<EChartsModule | null>(loaded);
   useEffect(() => {
-    if (!lib) void loading.then(setLib);
+    if (!lib) void loadECharts().then(setLib);
   }, [lib]);
   useEffect(() => {
     eventsRef.current = events;

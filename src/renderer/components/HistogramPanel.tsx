@@ -7,6 +7,7 @@ import { useCallback, useMemo, useRef } from 'react';
 import { useHistogramStore } from '../stores/histogram';
 import { useThemeStore } from '../stores/theme';
 import { useQueryStore } from '../stores/query';
+import { useResultsStore } from '../stores/results';
 import { EChart, type ChartEventHandler } from '../charts/EChart';
 import type { ChartInstance } from '../charts/echarts';
 import { histogramOption, windowsAt } from '../charts/histogramOption';
@@ -30,6 +31,9 @@ export function HistogramPanel() {
   const error = useHistogramStore((s) => s.error);
   const theme = useThemeStore((s) => s.theme);
   const setRange = useQueryStore((s) => s.setRange);
+  // The chart (and the ECharts chunk) waits for the table's first page: at start both
+  // would compete for the page's one thread, and the rows are what a person looks for.
+  const firstPageIn = useResultsStore((s) => s.firstPageIn);
 
   const windows = useAnomaliesStore((s) => s.windows);
   const windowsError = useAnomaliesStore((s) => s.error);
@@ -80,7 +84,7 @@ export function HistogramPanel() {
       data-anomaly-windows={windows.length}
       data-loading={loading || undefined}
     >
-      {option && (
+      {option && firstPageIn && (
         <EChart
           className="histogram-chart"
           option={option}

@@ -31,6 +31,8 @@ export interface ResultsState {
   /** Bumped when live rows are put on top; `prepended` says how many, so a scrolled table keeps its place. */
   prependSeq: number;
   prepended: number;
+  /** A first page has come (or failed) since the page loaded: what waits for the table, such as the histogram's chart, may start. */
+  firstPageIn: boolean;
 }
 
 const initial = {
@@ -46,6 +48,7 @@ const initial = {
   resetKey: 0,
   prependSeq: 0,
   prepended: 0,
+  firstPageIn: false,
 } satisfies Partial<ResultsState>;
 
 export const useResultsStore = create<ResultsState>()(() => ({ ...initial }));
@@ -71,6 +74,7 @@ export const resultsActions = {
       loading: false,
       error: null,
       resetKey: refresh ? s.resetKey : s.resetKey + 1,
+      firstPageIn: true,
     });
   },
   beginMore(gen: number): boolean {
@@ -122,6 +126,7 @@ export const resultsActions = {
       loading: false,
       loadingMore: false,
       error,
+      firstPageIn: true,
       ...(clear ? { rows: [], total: null, nextCursor: null, tookMs: null } : {}),
     });
   },
