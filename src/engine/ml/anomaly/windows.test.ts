@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evaluateAnomalyWindows, formatEvalTable } from './eval';
 import { Rng } from './rng';
-import { detectWindows, type BucketRow } from './windows';
+import { detectWindows, mad, median, type BucketRow } from './windows';
 
 const B = 10 * 60_000;
 const T0 = Date.UTC(2024, 0, 1);
@@ -69,5 +70,27 @@ describe('anomaly windows detector', () => {
     for (const r of rows) if (r.pattern === 1 && (r.bucket === T0 + 80 * B || r.bucket === T0 + 180 * B)) r.count += 300;
     const w = detectWindows(rows, { bucketMs: B, from: T0 + 100 * B, to: T0 + 200 * B });
     expect(w.map((x) => x.start)).toEqual([T0 + 180 * B]);
+  });
+});
+
+describe('median and mad', () => {
+  const naiveMedian = (xs: number[]) => {
+    if (!xs.length) return 0;
+    const v = [...xs].sort((a, b) => a - b);
+    const mid = v.length >> 1;
+    return v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
+  };
+  const naiveMad = (xs: number[]) => (xs.length < 2 ? 0 : naiveMedian(xs.map((x) => Math.abs(x - naiveMedian(xs)))));
+
+  it('agree with sorting a copy, for any list (longer than the scratch buffer too), and leave it as it was', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ noNaN: true, min: -1e9, max: 1e9 }), { maxLength: 200 }), (xs) => {
+        const before = [...xs];
+        expect(median(xs)).toBe(naiveMedian(xs));
+        expect(mad(xs)).toBe(naiveMad(xs));
+        expect(xs).toEqual(before);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

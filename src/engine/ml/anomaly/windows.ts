@@ -355,15 +355,42 @@ function round2(x: number): number {
   return Math.round(x * 100) / 100;
 }
 
-function median(values: number[]): number {
-  if (!values.length) return 0;
-  const v = [...values].sort((a, b) => a - b);
-  const mid = v.length >> 1;
-  return v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
+/**
+ * Scratch for the medians: `judge` takes several per bucket of every series (tens of
+ * thousands of buckets on a large store), each of a handful of values (at most
+ * RECENT_WINDOW). Copying and sorting a fresh array each time was ~300 ms of one call on
+ * 5.8 M rows; an insertion sort in a reused buffer allocates nothing.
+ */
+let scratch = new Float64Array(64);
+
+/** Sorts values (with `shift` subtracted, as absolute values when `abs`) into scratch[0, n). */
+function sortedCopy(values: readonly number[], shift: number, abs: boolean): Float64Array {
+  const n = values.length;
+  if (n > scratch.length) scratch = new Float64Array(n * 2);
+  const v = scratch;
+  for (let i = 0; i < n; i++) {
+    const x = abs ? Math.abs(values[i]! - shift) : values[i]!;
+    let j = i - 1;
+    while (j >= 0 && v[j]! > x) {
+      v[j + 1] = v[j]!;
+      j--;
+    }
+    v[j + 1] = x;
+  }
+  return v;
 }
 
-function mad(values: number[]): number {
+function middle(v: Float64Array, n: number): number {
+  const mid = n >> 1;
+  return n % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
+}
+
+export function median(values: readonly number[]): number {
+  return values.length ? middle(sortedCopy(values, 0, false), values.length) : 0;
+}
+
+export function mad(values: readonly number[]): number {
   if (values.length < 2) return 0;
   const m = median(values);
-  return median(values.map((v) => Math.abs(v - m)));
+  return middle(sortedCopy(values, m, true), values.length);
 }
