@@ -149,19 +149,42 @@ describe('headless host while the engine opens', () => {
       );
       expect(page).toBe(200);
       const socket = connect(early.port, early.token);
-      const replies: { id: number; ok: boolean }[] = [];
+      const replies: { t: string; id: number; ok: boolean }[] = [];
       socket.on('message', (d) => replies.push(JSON.parse(String(d))));
       await new Promise((r) => socket.once('open', r));
       socket.send(JSON.stringify({ t: 'req', id: 1, method: 'health', params: {} }));
       socket.send(JSON.stringify({ t: 'req', id: 2, method: 'dropTables', params: {} }));
       await new Promise((r) => setTimeout(r, 100));
-      expect(replies).toEqual([]);
+      expect(replies.filter((r) => r.t === 'res')).toEqual([]);
       pending.open(engine);
-      await expect.poll(() => replies.map((r) => [r.id, r.ok])).toEqual([
+      // Replies only: an engine event (dataChanged from an earlier test's import) may come too.
+      await expect.poll(() => replies.filter((r) => r.t === 'res').map((r) => [r.id, r.ok])).toEqual([
         [2, false],
         [1, true],
       ]);
       socket.close();
+    } finally {
+      await early.close();
+    }
+  });
+
+  it('closes a socket that sends too many requests before the engine is ready (1013), and keeps serving others', async () => {
+    const pending = held();
+    const early = await startHttpHost(pending.opening, { uiDir: ui });
+    try {
+      const flood = connect(early.port, early.token);
+      const closed = new Promise<number>((r) => flood.once('close', (code) => r(code)));
+      await new Promise((r) => flood.once('open', r));
+      for (let i = 0; i < 300; i++) flood.send(JSON.stringify({ t: 'req', id: i, method: 'health', params: {} }));
+      expect(await closed).toBe(1013);
+      const calm = connect(early.port, early.token);
+      const replies: { t: string; id: number; ok: boolean }[] = [];
+      calm.on('message', (d) => replies.push(JSON.parse(String(d))));
+      await new Promise((r) => calm.once('open', r));
+      calm.send(JSON.stringify({ t: 'req', id: 1, method: 'health', params: {} }));
+      pending.open(engine);
+      await expect.poll(() => replies.filter((r) => r.t === 'res').map((r) => [r.id, r.ok])).toEqual([[1, true]]);
+      calm.close();
     } finally {
       await early.close();
     }

@@ -183,6 +183,7 @@ export async function startHttpHost(engine: Engine | Promise<Engine>, opts: Host
         return;
       }
       if (conn) conn.receive(msg);
+      else if (early && early.length >= MAX_EARLY_REQUESTS) ws.close(1013, 'the engine is still opening: too many requests meanwhile');
       else early?.push(msg);
     });
     ws.on('close', () => {
@@ -218,6 +219,9 @@ function listen(server: Server, port: number, host: string): Promise<void> {
     });
   });
 }
+
+/** Requests one socket may send before the engine is ready (the UI sends about ten). */
+const MAX_EARLY_REQUESTS = 256;
 
 /** A WebSocket close reason is at most 123 bytes of UTF-8. */
 function closeReason(text: string): string {
