@@ -322,7 +322,7 @@ export class LogWriter {
           }
         }
         for (const b of batches) {
-          for (const [name, type] of b.newFields) await conn.run('INSERT OR IGNORE INTO field_names VALUES (?, ?)', [name, type]);
+          for (const [name, type] of b.newFields) await this.store.runPrepared('INSERT OR IGNORE INTO field_names VALUES (?, ?)', [name, type]);
         }
         await conn.run('COMMIT');
         for (const name of this.added) this.knownSources.add(name);
@@ -413,7 +413,7 @@ export class LogWriter {
   private async insertGrams(grams: Array<[number, Uint8Array]>): Promise<void> {
     const { sql, lists } = gramEntries(grams);
     const { values, types } = bindLists(lists);
-    await this.store.writer.run(sql, values, types);
+    await this.store.runPrepared(sql, values, types);
   }
 
   /**
@@ -437,13 +437,16 @@ export class LogWriter {
       else bySource.set(source, [file.path]);
     }
     for (const [source, paths] of bySource) {
-      await this.store.writer.run(
+      // The files are bound (as a list), so the text is the same every commit and stays prepared.
+      const { values, types } = bindLists([['VARCHAR', paths]]);
+      await this.store.runPrepared(
         `INSERT INTO logs (${STAGED_COLUMNS.map((c) => c[0]).join(', ')})
          SELECT ${STAGED_COLUMNS.map((c) => c[1]).join(', ')}
-         FROM read_csv([${paths.map(sqlString).join(', ')}], columns = {${columns}}, header = false, auto_detect = false,
+         FROM read_csv($3::VARCHAR[], columns = {${columns}}, header = false, auto_detect = false,
                        delim = ',', quote = '${QUOTE_CHAR}', escape = '${QUOTE_CHAR}', allow_quoted_nulls = false,
                        strict_mode = true, max_line_size = ${lineSize}, buffer_size = ${lineSize * 4})`,
-        [ingestMicros, source],
+        [ingestMicros, source, ...values],
+        [undefined, undefined, ...types],
       );
     }
   }
@@ -476,7 +479,7 @@ export class LogWriter {
       ['BIGINT', counts],
       ['VARCHAR', examples],
     ]);
-    await this.store.writer.run(
+    await this.store.runPrepared(
       `INSERT INTO templates (id, template, first_ts, last_ts, count, example)
        SELECT unnest($1::UINTEGER[]), unnest($2::VARCHAR[]), epoch_ms(unnest($3::BIGINT[])), epoch_ms(unnest($4::BIGINT[])),
               unnest($5::BIGINT[]), unnest($6::VARCHAR[])
@@ -495,19 +498,18 @@ export class LogWriter {
    * of every small commit however few rows it has), inserted when the update found none.
    */
   private async updateFewTemplates(seen: Map<number, TemplateSeen>): Promise<void> {
-    const conn = this.store.writer;
     for (const [id, t] of seen) {
       const text = this.templateText(id) ?? t.example;
       const first = Math.floor(t.first);
       const last = Math.floor(t.last);
-      const updated = await conn.run(
+      const updated = await this.store.runPrepared(
         `UPDATE templates SET template = ?, first_ts = least(first_ts, epoch_ms(?::BIGINT)),
            last_ts = greatest(last_ts, epoch_ms(?::BIGINT)), count = count + ?::BIGINT
          WHERE id = ?::UINTEGER`,
         [text, first, last, t.count, id],
       );
       if (updated.rowsChanged > 0) continue;
-      await conn.run(
+      await this.store.runPrepared(
         `INSERT INTO templates (id, template, first_ts, last_ts, count, example)
          VALUES (?::UINTEGER, ?, epoch_ms(?::BIGINT), epoch_ms(?::BIGINT), ?::BIGINT, ?)`,
         [id, text, first, last, t.count, t.example],
@@ -537,14 +539,14 @@ export class LogWriter {
       const { name, kind, format } = s.source;
       const counts = [s.records, s.unparsed, Math.floor(s.min), Math.floor(s.max)];
       if (this.knownSources.has(name)) {
-        await this.store.writer.run(
+        await this.store.runPrepared(
           `UPDATE sources SET format = coalesce(?, format), records = records + ?::BIGINT, unparsed = unparsed + ?::BIGINT,
              first_ts = least(first_ts, epoch_ms(?::BIGINT)), last_ts = greatest(last_ts, epoch_ms(?::BIGINT))
            WHERE name = ?`,
           [format, ...counts, name],
         );
       } else {
-        await this.store.writer.run(
+        await this.store.runPrepared(
           `INSERT INTO sources (name, kind, format, records, unparsed, first_ts, last_ts, added_at)
            VALUES (?, ?, ?, ?::BIGINT, ?::BIGINT, epoch_ms(?::BIGINT), epoch_ms(?::BIGINT), now()::TIMESTAMP)`,
           [name, kind, format, ...counts],
@@ -814,10 +816,6 @@ function mergeSeen(batches: StagedBatch[]): Map<number, TemplateSeen> {
     }
   }
   return out;
-}
-
-function sqlString(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
 }
 
 interface TemplateSeen {
