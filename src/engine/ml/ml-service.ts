@@ -15,7 +15,8 @@ import { writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IngestRecord } from '../../ingest/record';
 import { levelCode, levelFromCode, type Level } from '../../shared/levels';
-import type { Store } from '../store/store';
+import type { DuckDBType } from '@duckdb/node-api';
+import { bindLists, type Store } from '../store/store';
 import type { LogWriter } from '../store/writer';
 import { TemplateClassifier, type TemplateClass, type TemplateOverride } from './classifier';
 import { CATEGORIES, isCategory, SEVERITIES, type Category } from './labels';
@@ -288,19 +289,33 @@ export class MlService {
     this.scheduleReconcile();
   }
 
-  /** The answers gathered since the last commit, as one statement for it to run. */
-  private answersToCommit(): Array<{ sql: string; params: unknown[] }> {
+  /**
+   * The answers gathered since the last commit, as one statement for it to run, its
+   * columns bound as lists: one text whatever the count (so it stays prepared), and a
+   * large import's thousands of answers bind as six values, not six per pattern.
+   */
+  private answersToCommit(): Array<{ sql: string; params: unknown[]; types: DuckDBType[] }> {
     if (!this.pendingAnswers.size) return [];
     const rows = [...this.pendingAnswers.values()];
     this.pendingAnswers.clear();
+    const column = <T extends string | number | null>(i: number) => rows.map((r) => r[i] as T);
+    const { values, types } = bindLists([
+      ['UINTEGER', column<number>(0)],
+      ['VARCHAR', column<string | null>(1)],
+      ['DOUBLE', column<number | null>(2)],
+      ['UINTEGER', column<number | null>(3)],
+      ['DOUBLE', column<number | null>(4)],
+      ['VARCHAR', column<string>(5)],
+    ]);
     return [
       {
-        sql: `UPDATE templates SET category = v.category, category_confidence = v.cc, severity = v.sev,
+        sql: `UPDATE templates SET category = v.category, category_confidence = v.cc, severity = v.sev::UTINYINT,
                 severity_confidence = v.sc, classified_by = v.source
-              FROM (VALUES ${rows.map(() => '(?::UINTEGER, ?::VARCHAR, ?::REAL, ?::UTINYINT, ?::REAL, ?::VARCHAR)').join(', ')})
-                AS v(id, category, cc, sev, sc, source)
+              FROM (SELECT unnest($1::UINTEGER[]) AS id, unnest($2::VARCHAR[]) AS category, unnest($3::DOUBLE[]) AS cc,
+                           unnest($4::UINTEGER[]) AS sev, unnest($5::DOUBLE[]) AS sc, unnest($6::VARCHAR[]) AS source) AS v
               WHERE templates.id = v.id`,
-        params: rows.flat(),
+        params: values,
+        types,
       },
     ];
   }

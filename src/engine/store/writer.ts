@@ -137,7 +137,8 @@ export class LogWriter {
    * Asked at each commit for statements that sum up what happened since the last one (the
    * miner's merges and generalisations): one statement per commit, however many changes.
    */
-  readonly beforeCommit: Array<() => Array<{ sql: string; params: unknown[] }>> = [];
+  /** Statements to run in each commit; ones with `types` (lists bound whole) are prepared once per text. */
+  readonly beforeCommit: Array<() => Array<{ sql: string; params: unknown[]; types?: DuckDBType[] }>> = [];
 
   /** Set by commitSoon: a commit is wanted though nothing may be queued. */
   private wanted = false;
@@ -317,7 +318,8 @@ export class LogWriter {
         changedOther = piggybacked.length > 0;
         for (const build of this.beforeCommit) {
           for (const st of build()) {
-            await this.store.write(st.sql, st.params);
+            if (st.types) await this.store.runPrepared(st.sql, st.params as DuckDBValue[], st.types);
+            else await this.store.write(st.sql, st.params);
             changedOther = true;
           }
         }
