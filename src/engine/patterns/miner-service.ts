@@ -1,6 +1,7 @@
 import { TemplateMiner, type MinerStats, type TemplateChange } from '../../ingest/patterns/miner';
 import type { IngestRecord } from '../../ingest/record';
-import type { Store } from '../store/store';
+import type { DuckDBType } from '@duckdb/node-api';
+import { bindLists, type Store } from '../store/store';
 import type { LogWriter } from '../store/writer';
 
 const SAVE_EVERY_MS = 30_000;
@@ -180,33 +181,52 @@ export class MinerService {
    * (least/greatest). Patterns merged into a merged one earlier now point at the survivor
    * too, so merged_into always names a live pattern: one hop, for the queries.
    */
-  private changesToCommit(): Array<{ sql: string; params: unknown[] }> {
-    const out: Array<{ sql: string; params: unknown[] }> = [];
+  private changesToCommit(): Array<{ sql: string; params: unknown[]; types: DuckDBType[] }> {
+    const out: Array<{ sql: string; params: unknown[]; types: DuckDBType[] }> = [];
+    // Columns bound as lists: one text whatever the count (it stays prepared), and an
+    // import's hundreds of merges bind as a few values, not a few per pattern.
+    const statement = (sql: string, lists: Parameters<typeof bindLists>[0]) => {
+      const { values, types } = bindLists(lists);
+      out.push({ sql, params: values, types });
+    };
     if (this.pendingMerges.size) {
       const merges = [...this.pendingMerges];
       this.pendingMerges.clear();
-      out.push({
-        sql: `INSERT INTO templates (id, template, first_ts, last_ts, count, example, merged_into)
-              VALUES ${merges.map(() => "(?::UINTEGER, ?, '9999-12-31'::TIMESTAMP, '1970-01-01'::TIMESTAMP, 0, '', ?::UINTEGER)").join(', ')}
-              ON CONFLICT (id) DO UPDATE SET merged_into = excluded.merged_into, template = excluded.template`,
-        params: merges.flatMap(([from, m]) => [from, m.template, m.into]),
-      });
-      out.push({
-        sql: `UPDATE templates SET merged_into = m.survivor
-              FROM (VALUES ${merges.map(() => '(?::UINTEGER, ?::UINTEGER)').join(', ')}) AS m(merged, survivor)
-              WHERE templates.merged_into = m.merged`,
-        params: merges.flatMap(([from, m]) => [from, m.into]),
-      });
+      const from = merges.map(([id]) => id);
+      const into = merges.map(([, m]) => m.into);
+      statement(
+        `INSERT INTO templates (id, template, first_ts, last_ts, count, example, merged_into)
+         SELECT unnest($1::UINTEGER[]), unnest($2::VARCHAR[]), '9999-12-31'::TIMESTAMP, '1970-01-01'::TIMESTAMP, 0, '',
+                unnest($3::UINTEGER[])
+         ON CONFLICT (id) DO UPDATE SET merged_into = excluded.merged_into, template = excluded.template`,
+        [
+          ['UINTEGER', from],
+          ['VARCHAR', merges.map(([, m]) => m.template)],
+          ['UINTEGER', into],
+        ],
+      );
+      statement(
+        `UPDATE templates SET merged_into = m.survivor
+         FROM (SELECT unnest($1::UINTEGER[]) AS merged, unnest($2::UINTEGER[]) AS survivor) AS m
+         WHERE templates.merged_into = m.merged`,
+        [
+          ['UINTEGER', from],
+          ['UINTEGER', into],
+        ],
+      );
     }
     if (this.pendingTexts.size) {
       const texts = [...this.pendingTexts];
       this.pendingTexts.clear();
-      out.push({
-        sql: `UPDATE templates SET template = t.text
-              FROM (VALUES ${texts.map(() => '(?::UINTEGER, ?)').join(', ')}) AS t(id, text)
-              WHERE templates.id = t.id`,
-        params: texts.flatMap(([id, text]) => [id, text]),
-      });
+      statement(
+        `UPDATE templates SET template = t.text
+         FROM (SELECT unnest($1::UINTEGER[]) AS id, unnest($2::VARCHAR[]) AS text) AS t
+         WHERE templates.id = t.id`,
+        [
+          ['UINTEGER', texts.map(([id]) => id)],
+          ['VARCHAR', texts.map(([, text]) => text)],
+        ],
+      );
     }
     return out;
   }
