@@ -64,9 +64,17 @@ export class MlService {
   /** Answers waiting for the next commit, by pattern id (the latest answer wins). */
   private readonly pendingAnswers = new Map<number, unknown[]>();
 
+  /** Settles when people's overrides are read (open waits for it). */
+  private readonly overridesLoaded: Promise<void>;
+
   private constructor(private readonly opts: MlServiceOptions) {
     opts.writer.beforeCommit.push(() => this.answersToCommit());
-    this.ready = this.load();
+    // The models load only once the overrides are read: the stored answers they redo are
+    // written with the override applied, and one written before it was known put the
+    // model's class back over a person's correction after a restart (a flaky test showed it).
+    this.overridesLoaded = this.loadOverrides();
+    this.ready = this.overridesLoaded.then(() => this.load());
+    this.ready.catch(() => undefined); // open reports a failed read; callers of ready see it too
   }
 
   /**
@@ -76,7 +84,7 @@ export class MlService {
    */
   static async open(opts: MlServiceOptions): Promise<MlService> {
     const service = new MlService(opts);
-    await service.loadOverrides();
+    await service.overridesLoaded;
     return service;
   }
 
