@@ -2,8 +2,8 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../engine';
-import { tempDir, writeFile } from '../testing/fixtures';
-import { OVERRIDES_EXPORT } from './ml-service';
+import { openTempStore, tempDir, writeFile } from '../testing/fixtures';
+import { MlService, OVERRIDES_EXPORT } from './ml-service';
 import { writeTinyModels } from './testing';
 
 // Lines with no level a format could read, so severity must be inferred.
@@ -111,6 +111,36 @@ describe('classification in the engine', () => {
       expect(existsSync(join(dir, OVERRIDES_EXPORT))).toBe(true);
     } finally {
       await engine.close();
+    }
+  });
+});
+
+describe('MlService at start', () => {
+  it("redoes stored answers with a person's override applied, however late the overrides are read", async () => {
+    const { store, writer, close } = await openTempStore();
+    try {
+      const text = 'GET /api/users 200 in 12 ms';
+      await store.write(
+        `INSERT INTO templates (id, template, first_ts, last_ts, count, example, category, classified_by)
+         VALUES (7, ?, now()::TIMESTAMP, now()::TIMESTAMP, 1, ?, 'storage', 'override')`,
+        [text, text],
+      );
+      await store.write(`INSERT INTO pattern_overrides VALUES (7, 'storage', NULL, ?, now()::TIMESTAMP)`, [text]);
+      // The same store, with the overrides' read held back: the models (tiny, quick to load)
+      // and their redo of pattern 7 would otherwise be done first.
+      const slow = Object.create(store) as typeof store;
+      slow.read = async (sql, params) => {
+        if (sql.includes('pattern_overrides')) await new Promise((r) => setTimeout(r, 300));
+        return store.read(sql, params);
+      };
+      const ml = await MlService.open({ modelsDir: models, store: slow, writer, templateText: () => text, exportDir: null });
+      await ml.ready;
+      await ml.close(); // waits for the classification under way
+      await writer.append({ source: { name: '', kind: 'file', format: null }, records: [], fallbackTs: 0 });
+      const [row] = await store.read('SELECT category, classified_by FROM templates WHERE id = 7');
+      expect(row).toEqual({ category: 'storage', classified_by: 'override' });
+    } finally {
+      await close();
     }
   });
 });
