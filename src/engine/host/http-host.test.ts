@@ -134,6 +134,15 @@ describe('headless host while the engine opens', () => {
     return { opening, open, fail };
   }
   const connect = (port: number, token: string) => new WebSocket(`ws://127.0.0.1:${port}/ws?token=${token}`);
+  /** An open socket and the replies it gets, as [id, ok] (an engine event, such as dataChanged from an earlier test's import, may come too and is left out). */
+  async function openSocket(host: RunningHost) {
+    const socket = connect(host.port, host.token);
+    const messages: { t: string; id: number; ok: boolean }[] = [];
+    socket.on('message', (d) => messages.push(JSON.parse(String(d))));
+    await new Promise((r) => socket.once('open', r));
+    const replies = () => messages.filter((m) => m.t === 'res').map((m) => [m.id, m.ok]);
+    return { socket, replies };
+  }
 
   it('serves the page at once, and answers the calls made before the engine is ready once it is', async () => {
     const pending = held();
@@ -148,17 +157,13 @@ describe('headless host while the engine opens', () => {
           .end(),
       );
       expect(page).toBe(200);
-      const socket = connect(early.port, early.token);
-      const replies: { t: string; id: number; ok: boolean }[] = [];
-      socket.on('message', (d) => replies.push(JSON.parse(String(d))));
-      await new Promise((r) => socket.once('open', r));
+      const { socket, replies } = await openSocket(early);
       socket.send(JSON.stringify({ t: 'req', id: 1, method: 'health', params: {} }));
       socket.send(JSON.stringify({ t: 'req', id: 2, method: 'dropTables', params: {} }));
       await new Promise((r) => setTimeout(r, 100));
-      expect(replies.filter((r) => r.t === 'res')).toEqual([]);
+      expect(replies()).toEqual([]);
       pending.open(engine);
-      // Replies only: an engine event (dataChanged from an earlier test's import) may come too.
-      await expect.poll(() => replies.filter((r) => r.t === 'res').map((r) => [r.id, r.ok])).toEqual([
+      await expect.poll(replies).toEqual([
         [2, false],
         [1, true],
       ]);
@@ -177,14 +182,11 @@ describe('headless host while the engine opens', () => {
       await new Promise((r) => flood.once('open', r));
       for (let i = 0; i < 300; i++) flood.send(JSON.stringify({ t: 'req', id: i, method: 'health', params: {} }));
       expect(await closed).toBe(1013);
-      const calm = connect(early.port, early.token);
-      const replies: { t: string; id: number; ok: boolean }[] = [];
-      calm.on('message', (d) => replies.push(JSON.parse(String(d))));
-      await new Promise((r) => calm.once('open', r));
-      calm.send(JSON.stringify({ t: 'req', id: 1, method: 'health', params: {} }));
+      const calm = await openSocket(early);
+      calm.socket.send(JSON.stringify({ t: 'req', id: 1, method: 'health', params: {} }));
       pending.open(engine);
-      await expect.poll(() => replies.filter((r) => r.t === 'res').map((r) => [r.id, r.ok])).toEqual([[1, true]]);
-      calm.close();
+      await expect.poll(calm.replies).toEqual([[1, true]]);
+      calm.socket.close();
     } finally {
       await early.close();
     }

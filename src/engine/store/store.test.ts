@@ -31,7 +31,7 @@ describe('Store.runPrepared', () => {
     ]);
   });
 
-  it('stores batches from a data folder whose path has a quote in it (the staged files are a bound list)', async () => {
+  it('stores batches from a data folder whose path has a quote in it', async () => {
     const store = await open(tempDir("logscope-it's-"));
     const writer = await LogWriter.create(store);
     const record = (line: number) => ({
